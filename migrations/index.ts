@@ -1,0 +1,5 @@
+import type { MigrationInterface } from "typeorm";
+import { Initial1795459062234 } from "./1795459062234-Initial";
+
+/** Every migration, in order. Listed explicitly so the same array works from ts (tests) and js (dist). */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795459062234];

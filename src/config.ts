@@ -1,0 +1,64 @@
+import path from "node:path";
+
+/** A configuration problem, reported with the name of the variable at fault. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+export type DatabaseConfig =
+  | { kind: "sqlite"; file: string }
+  | { kind: "mysql"; url: string; database: string };
+
+export interface Config {
+  port: number;
+  database: DatabaseConfig;
+}
+
+export const DEFAULT_SQLITE_FILE = path.join("data", "qloop.sqlite");
+
+/**
+ * Reads DATABASE_URL: unset means the embedded SQLite file under ./data/;
+ * `sqlite:<file>` (or `sqlite::memory:`) picks another SQLite file; `mysql://` or `mariadb://`
+ * selects MySQL/MariaDB through mysql2.
+ */
+export function parseDatabaseUrl(raw: string | undefined): DatabaseConfig {
+  if (raw === undefined || raw.trim() === "") return { kind: "sqlite", file: DEFAULT_SQLITE_FILE };
+  if (raw.startsWith("sqlite:")) {
+    const file = raw.slice("sqlite:".length).replace(/^\/\//, "");
+    if (file === "") throw new ConfigError("DATABASE_URL", "sqlite: needs a file path, e.g. sqlite:./data/qloop.sqlite");
+    return { kind: "sqlite", file };
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("DATABASE_URL", "is not a URL; expected mysql://user:password@host:3306/database or sqlite:<file>");
+  }
+  if (url.protocol !== "mysql:" && url.protocol !== "mariadb:") {
+    throw new ConfigError("DATABASE_URL", `unsupported scheme "${url.protocol}"; use mysql://, mariadb:// or sqlite:`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (!/^[A-Za-z0-9_$-]+$/.test(database)) {
+    throw new ConfigError("DATABASE_URL", "must name a database, e.g. mysql://root@127.0.0.1:3306/qloop");
+  }
+  url.protocol = "mysql:";
+  return { kind: "mysql", url: url.toString(), database };
+}
+
+export function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 4000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError("PORT", `"${raw}" is not a port number (0–65535)`);
+  }
+  return port;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return { port: parsePort(env.PORT), database: parseDatabaseUrl(env.DATABASE_URL) };
+}

@@ -1,0 +1,27 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { CreatedAtColumn } from "../columns";
+
+@ObjectType({ description: "A customer who receives after-sales service." })
+@Entity("customer")
+export class Customer {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Field({ description: "Customer name." })
+  @Column({ type: "varchar", length: 100 })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: "Phone number." })
+  @Column({ type: "varchar", length: 32, nullable: true })
+  phone: string | null;
+
+  @Field(() => String, { nullable: true, description: "Sales/service region." })
+  @Column({ type: "varchar", length: 64, nullable: true })
+  region: string | null;
+
+  @Field({ description: "When the customer was recorded." })
+  @CreatedAtColumn()
+  createdAt: Date;
+}

@@ -1,0 +1,76 @@
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import { DataSource } from "typeorm";
+import { unauthenticated } from "./common/errors";
+import { actorOf, RequestContext } from "./api/context";
+import { formatError } from "./api/format-error";
+import { createLoaders } from "./api/loaders";
+import { getSchema } from "./api/schema";
+import { createServices } from "./service";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * Serves GraphQL at /graphql over `dataSource` (already initialised and migrated).
+ * Port 0 picks a free port, which the tests use.
+ */
+export async function startServer(options: { dataSource: DataSource; port: number; host?: string }): Promise<RunningServer> {
+  const { dataSource } = options;
+  const services = createServices(dataSource);
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await getSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<RequestContext> => {
+        const header = req.headers.authorization;
+        let user = null;
+        if (header) {
+          const token = BEARER.exec(header)?.[1];
+          user = token ? await services.auth.userForToken(token) : null;
+          if (!user) throw unauthenticated("the bearer token is unknown or revoked");
+        }
+        return {
+          requestId: (req.headers["x-request-id"] as string | undefined) ?? randomUUID(),
+          user,
+          actor: user ? actorOf(user) : null,
+          services,
+          loaders: createLoaders(dataSource),
+        };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? "0.0.0.0", resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}/graphql`,
+    port,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,5 @@
+import { DataSource } from "typeorm";
+
+export class ActionItemService {
+  constructor(private readonly dataSource: DataSource) {}
+}

@@ -1,0 +1,5 @@
+import { DataSource } from "typeorm";
+
+export class AdjustmentRequestService {
+  constructor(private readonly dataSource: DataSource) {}
+}

@@ -1,0 +1,5 @@
+import { DataSource } from "typeorm";
+
+export class FeedbackService {
+  constructor(private readonly dataSource: DataSource) {}
+}

@@ -1,0 +1,5 @@
+import { DataSource } from "typeorm";
+
+export class IssueService {
+  constructor(private readonly dataSource: DataSource) {}
+}

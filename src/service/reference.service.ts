@@ -1,0 +1,5 @@
+import { DataSource } from "typeorm";
+
+export class ReferenceService {
+  constructor(private readonly dataSource: DataSource) {}
+}

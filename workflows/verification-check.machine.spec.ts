@@ -102,6 +102,7 @@ describe("meetsThreshold", () => {
     [0.3, 0.1, 0.2, "LOWER_IS_BETTER", true],
     [1000000.1, 1000000.6, 0.5, "HIGHER_IS_BETTER", true],
     [1000000.1, 1000000.59, 0.5, "HIGHER_IS_BETTER", false],
+    [1000000.1, 1000000.5999, 0.5, "HIGHER_IS_BETTER", false],
     [5, 5, 0, "HIGHER_IS_BETTER", true],
   ] as const)(
     "judges %p → %p against threshold %p (%s) as %p",

@@ -66,14 +66,23 @@ export function computeImprovement(measurement: Measurement): number | null {
 }
 
 /**
- * Whether the measured improvement reaches `threshold`. A relative tolerance on top of the
- * rounding in `computeImprovement` keeps large metrics (e.g. handling times in seconds) robust too.
+ * Tolerance relative to the operands' magnitude: subtracting two doubles errs by about one unit in
+ * the last place of the larger one (~1e-16 relative), so 1e-12 absorbs that with a wide margin
+ * while staying far below any meaningful difference in a survey metric.
  */
-export function meetsThreshold(facts: Measurement & Pick<VerificationCheckFacts, "threshold">) {
+const RELATIVE_TOLERANCE = 1e-12;
+
+/**
+ * Whether the measured improvement reaches `threshold`. The relative tolerance, on top of the
+ * rounding in `computeImprovement`, keeps large metrics (e.g. handling times in seconds) robust.
+ */
+export function meetsThreshold(
+  facts: Measurement & Pick<VerificationCheckFacts, "threshold">,
+): boolean {
   const improvement = computeImprovement(facts);
   if (improvement === null) return false;
   const scale = Math.max(1, Math.abs(facts.baseline ?? 0), Math.abs(facts.result ?? 0));
-  return improvement >= facts.threshold - scale * 1e-9;
+  return improvement >= facts.threshold - scale * RELATIVE_TOLERANCE;
 }
 
 function isMeasured(value: number | null): boolean {

@@ -124,3 +124,26 @@ export function nextEventsFor<C, F, E extends string>(
   if (!actor) return [];
   return availableEvents(workflow, state, context, actor, facts);
 }
+
+/** The pseudo-state before an object exists, so its creation appears in the log too. */
+export const CREATED_FROM = "new";
+
+/** Logs the creation of a workflow object as event CREATE from "new" to its initial state. */
+export async function logCreation(
+  manager: EntityManager,
+  entityType: WorkflowEntity,
+  entityId: number,
+  initialState: string,
+  actorId: number,
+  reason: string | null = null,
+): Promise<void> {
+  await manager.insert(TransitionLog, {
+    entityType,
+    entityId,
+    fromState: CREATED_FROM,
+    toState: initialState,
+    event: "CREATE",
+    actorId,
+    reason,
+  });
+}

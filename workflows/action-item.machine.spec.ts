@@ -25,7 +25,11 @@ const colleague = actor(["AGENT"], 33, DEPARTMENT_ID);
 const specialist = actor(["QUALITY_SPECIALIST"], 1);
 const manager = actor(["OPERATIONS_MANAGER"], 2);
 
-const context: ActionItemContext = { ownerId: OWNER_ID, departmentId: DEPARTMENT_ID, progress: 100 };
+const context: ActionItemContext = {
+  ownerId: OWNER_ID,
+  departmentId: DEPARTMENT_ID,
+  progress: 100,
+};
 
 type Row = TransitionRow<ActionItemContext, ActionItemFacts, ActionItemEventType>;
 

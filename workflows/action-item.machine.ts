@@ -9,7 +9,12 @@ import {
   reasonProvided,
   requiresAnyRole,
 } from "./guards";
-import type { GuardReason, Workflow, WorkflowEventUnion } from "./runtime";
+import type {
+  GuardReason,
+  Workflow,
+  WorkflowEventUnion,
+  WorkflowGuardArgs,
+} from "./runtime";
 
 export const ACTION_ITEM_STATES = [
   "draft",
@@ -53,10 +58,7 @@ export interface ActionItemFacts {
 
 export type ActionItemEvent = WorkflowEventUnion<ActionItemEventType, ActionItemFacts>;
 
-interface ActionItemGuardArgs {
-  context: ActionItemContext;
-  event: ActionItemEvent;
-}
+type ActionItemGuardArgs = WorkflowGuardArgs<ActionItemContext, ActionItemEvent>;
 
 const actionItemGuards = {
   actorIsOperationsManager: actorHasAnyRole("OPERATIONS_MANAGER"),
@@ -64,7 +66,8 @@ const actionItemGuards = {
     "QUALITY_SPECIALIST",
     "OPERATIONS_MANAGER",
   ),
-  // The owner does the work; the lead of the owning department may act for them (absence, handover).
+  // The owner does the work; the lead of the owning department may act for them (absence,
+  // handover).
   actorIsOwnerSide: ({ context, event }: ActionItemGuardArgs) =>
     isActor(event.actor, context.ownerId) || isDepartmentLeadOf(event.actor, context.departmentId),
   adjustmentResolved: ({ event }: ActionItemGuardArgs) => event.facts.adjustmentResolved === true,

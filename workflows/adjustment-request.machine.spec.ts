@@ -25,7 +25,11 @@ const manager = actor(["OPERATIONS_MANAGER"], 2);
 
 const context: AdjustmentRequestContext = { requesterId: REQUESTER_ID, departmentId: 4 };
 
-type Row = TransitionRow<AdjustmentRequestContext, AdjustmentRequestFacts, AdjustmentRequestEventType>;
+type Row = TransitionRow<
+  AdjustmentRequestContext,
+  AdjustmentRequestFacts,
+  AdjustmentRequestEventType
+>;
 
 // One row per line keeps the table readable as a table, so Prettier leaves it alone.
 // prettier-ignore

@@ -7,7 +7,12 @@ import {
   reasonProvided,
   requiresAnyRole,
 } from "./guards";
-import type { GuardReason, Workflow, WorkflowEventUnion } from "./runtime";
+import type {
+  GuardReason,
+  Workflow,
+  WorkflowEventUnion,
+  WorkflowGuardArgs,
+} from "./runtime";
 
 export const ADJUSTMENT_REQUEST_STATES = [
   "submitted",
@@ -34,10 +39,7 @@ export type AdjustmentRequestEvent = WorkflowEventUnion<
   AdjustmentRequestFacts
 >;
 
-interface AdjustmentRequestGuardArgs {
-  context: AdjustmentRequestContext;
-  event: AdjustmentRequestEvent;
-}
+type AdjustmentRequestGuardArgs = WorkflowGuardArgs<AdjustmentRequestContext, AdjustmentRequestEvent>;
 
 const adjustmentRequestGuards = {
   actorIsQualitySpecialist: actorHasAnyRole("QUALITY_SPECIALIST"),

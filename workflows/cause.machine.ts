@@ -1,6 +1,17 @@
 import { and, setup } from "xstate";
-import { REASON_REQUIRED, isActor, notPermitted, preconditionFailed, reasonProvided } from "./guards";
-import type { GuardReason, Workflow, WorkflowEventUnion } from "./runtime";
+import {
+  REASON_REQUIRED,
+  isActor,
+  notPermitted,
+  preconditionFailed,
+  reasonProvided,
+} from "./guards";
+import type {
+  GuardReason,
+  Workflow,
+  WorkflowEventUnion,
+  WorkflowGuardArgs,
+} from "./runtime";
 
 export const CAUSE_STATES = ["hypothesis", "confirmed", "refuted"] as const;
 export type CauseState = (typeof CAUSE_STATES)[number];
@@ -20,10 +31,7 @@ export interface CauseFacts {
 
 export type CauseEvent = WorkflowEventUnion<CauseEventType, CauseFacts>;
 
-interface CauseGuardArgs {
-  context: CauseContext;
-  event: CauseEvent;
-}
+type CauseGuardArgs = WorkflowGuardArgs<CauseContext, CauseEvent>;
 
 const causeGuards = {
   actorIsQualitySpecialistOrIssueAssignee: ({ context, event }: CauseGuardArgs) =>

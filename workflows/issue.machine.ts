@@ -9,7 +9,12 @@ import {
   reasonProvided,
   requiresAnyRole,
 } from "./guards";
-import type { GuardReason, Workflow, WorkflowEventUnion } from "./runtime";
+import type {
+  GuardReason,
+  Workflow,
+  WorkflowEventUnion,
+  WorkflowGuardArgs,
+} from "./runtime";
 
 export const ISSUE_STATES = [
   "intake",
@@ -67,10 +72,7 @@ export interface IssueFacts {
 
 export type IssueEvent = WorkflowEventUnion<IssueEventType, IssueFacts>;
 
-interface IssueGuardArgs {
-  context: IssueContext;
-  event: IssueEvent;
-}
+type IssueGuardArgs = WorkflowGuardArgs<IssueContext, IssueEvent>;
 
 const issueGuards = {
   actorIsQualitySpecialist: actorHasAnyRole("QUALITY_SPECIALIST"),
@@ -113,7 +115,8 @@ const issueGuardReasons: Record<keyof typeof issueGuards, GuardReason> = {
     "Only the issue's assignee or a quality specialist may do this.",
   ),
   actorMayEditAnalysis: notPermitted(
-    "Only the assignee, a quality specialist or the lead of the issue's department may edit the analysis.",
+    "Only the assignee, a quality specialist or the lead of the issue's department may edit " +
+      "the analysis.",
   ),
   hasDepartment: preconditionFailed("The issue must have a responsible department."),
   hasAssignee: preconditionFailed("The issue must have an assignee."),

@@ -101,9 +101,8 @@ describe("evaluateTransition", () => {
   });
 
   it("throws for a stored state the machine does not have, which is corrupt data", () => {
-    expect(() =>
-      evaluateTransition(issueWorkflow, "limbo", context, { type: "TRIAGE", actor: specialist, facts }),
-    ).toThrow(/limbo/);
+    const triage = { type: "TRIAGE" as const, actor: specialist, facts };
+    expect(() => evaluateTransition(issueWorkflow, "limbo", context, triage)).toThrow(/limbo/);
   });
 
   it("leaves the context it was given untouched", () => {

@@ -49,6 +49,12 @@ export type WorkflowEventUnion<TEventType extends string, TFacts> = {
   [K in TEventType]: WorkflowEvent<K, TFacts>;
 }[TEventType];
 
+/** What a machine's named guards receive: the stored context and the event being evaluated. */
+export interface WorkflowGuardArgs<TContext, TEvent> {
+  context: TContext;
+  event: TEvent;
+}
+
 export type TransitionOutcome =
   | { ok: true; fromState: string; toState: string; changesState: boolean }
   | {

@@ -31,7 +31,11 @@ const facts: VerificationCheckFacts = {
   direction: "HIGHER_IS_BETTER",
 };
 
-type Row = TransitionRow<VerificationCheckContext, VerificationCheckFacts, VerificationCheckEventType>;
+type Row = TransitionRow<
+  VerificationCheckContext,
+  VerificationCheckFacts,
+  VerificationCheckEventType
+>;
 
 // One row per line keeps the table readable as a table, so Prettier leaves it alone.
 // prettier-ignore
@@ -59,7 +63,11 @@ const rows: Row[] = [
 ];
 
 describe("verification check workflow", () => {
-  runTransitionTable(verificationCheckWorkflow, { context: {}, facts, reason: "survey vendor lost" }, rows);
+  runTransitionTable(
+    verificationCheckWorkflow,
+    { context: {}, facts, reason: "survey vendor lost" },
+    rows,
+  );
   itAcceptsNoEventIn(verificationCheckWorkflow, ["passed", "failed", "cancelled"], {
     context: {},
     facts,
@@ -68,6 +76,15 @@ describe("verification check workflow", () => {
   itCoversEveryTransition(verificationCheckWorkflow, rows);
 });
 
+/** Shorthand for the measurement `computeImprovement` reads. */
+function measured(
+  baseline: number | null,
+  result: number | null,
+  direction: VerificationCheckFacts["direction"] = "HIGHER_IS_BETTER",
+) {
+  return { baseline, result, direction };
+}
+
 describe("computeImprovement", () => {
   it("rounds away float noise so 3.6 → 4.1 shows an improvement of exactly 0.5", () => {
     expect(4.1 - 3.6).not.toBe(0.5);
@@ -75,22 +92,22 @@ describe("computeImprovement", () => {
   });
 
   it("counts a drop as improvement when lower is better", () => {
-    expect(computeImprovement({ baseline: 120, result: 90, direction: "LOWER_IS_BETTER" })).toBe(30);
-    expect(computeImprovement({ baseline: 90, result: 120, direction: "LOWER_IS_BETTER" })).toBe(-30);
+    expect(computeImprovement(measured(120, 90, "LOWER_IS_BETTER"))).toBe(30);
+    expect(computeImprovement(measured(90, 120, "LOWER_IS_BETTER"))).toBe(-30);
   });
 
   it("counts a drop as a negative improvement when higher is better", () => {
-    expect(computeImprovement({ baseline: 4.2, result: 3.9, direction: "HIGHER_IS_BETTER" })).toBe(-0.3);
+    expect(computeImprovement(measured(4.2, 3.9))).toBe(-0.3);
   });
 
   it("reports no change as 0, never -0", () => {
-    const improvement = computeImprovement({ baseline: 3.6, result: 3.6, direction: "LOWER_IS_BETTER" });
+    const improvement = computeImprovement(measured(3.6, 3.6, "LOWER_IS_BETTER"));
     expect(Object.is(improvement, 0)).toBe(true);
   });
 
   it("is null while the baseline or the result is missing", () => {
-    expect(computeImprovement({ baseline: null, result: 4, direction: "HIGHER_IS_BETTER" })).toBeNull();
-    expect(computeImprovement({ baseline: 4, result: null, direction: "HIGHER_IS_BETTER" })).toBeNull();
+    expect(computeImprovement(measured(null, 4))).toBeNull();
+    expect(computeImprovement(measured(4, null))).toBeNull();
   });
 });
 

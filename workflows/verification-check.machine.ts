@@ -6,7 +6,12 @@ import {
   reasonProvided,
   requiresAnyRole,
 } from "./guards";
-import type { GuardReason, Workflow, WorkflowEventUnion } from "./runtime";
+import type {
+  GuardReason,
+  Workflow,
+  WorkflowEventUnion,
+  WorkflowGuardArgs,
+} from "./runtime";
 
 export const VERIFICATION_CHECK_STATES = [
   "planned",
@@ -20,7 +25,7 @@ export type VerificationCheckState = (typeof VERIFICATION_CHECK_STATES)[number];
 export const VERIFICATION_CHECK_EVENT_TYPES = ["START_SURVEY", "COMPLETE", "CANCEL"] as const;
 export type VerificationCheckEventType = (typeof VERIFICATION_CHECK_EVENT_TYPES)[number];
 
-/** A verification check keeps its measurements as facts, so the machine itself remembers nothing. */
+/** A verification check's measurements arrive as facts, so the machine remembers nothing. */
 export type VerificationCheckContext = Record<string, never>;
 
 export type ImprovementDirection = "HIGHER_IS_BETTER" | "LOWER_IS_BETTER";
@@ -89,9 +94,10 @@ function isMeasured(value: number | null): boolean {
   return value !== null && Number.isFinite(value);
 }
 
-interface VerificationCheckGuardArgs {
-  event: VerificationCheckEvent;
-}
+type VerificationCheckGuardArgs = WorkflowGuardArgs<
+  VerificationCheckContext,
+  VerificationCheckEvent
+>;
 
 const verificationCheckGuards = {
   actorIsQualitySpecialist: actorHasAnyRole("QUALITY_SPECIALIST"),

@@ -1,0 +1,166 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DataSource } from "typeorm";
+import { ROLES, Role } from "../../workflows/actor";
+import { ConfigError, loadConfig } from "../config";
+import { createDataSource } from "../db/data-source";
+import { printSchemaSdl, schemaFile } from "../api/schema";
+import { startServer } from "../server";
+import { createServices } from "../service";
+
+/** Opens the configured database, runs `work`, and always closes it. */
+async function withDatabase<T>(
+  work: (services: ReturnType<typeof createServices>, dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  const dataSource = createDataSource(loadConfig().database);
+  await dataSource.initialize();
+  try {
+    return await work(createServices(dataSource), dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function parseRoles(value: string): Role[] {
+  const roles = value.split(",").map((role) => role.trim().toUpperCase());
+  const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown role ${unknown.join(", ")}; roles are ${ROLES.join(", ")}`);
+  return roles as Role[];
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
+export function buildCli(): Command {
+  const program = new Command("qloop")
+    .description("Closed-loop improvement tracking for after-sales service quality")
+    .showHelpAfterError();
+
+  program
+    .command("serve")
+    .description("migrate the database, then serve GraphQL (PORT, default 4000; DATABASE_URL, default ./data/qloop.sqlite)")
+    .action(async () => {
+      const config = loadConfig();
+      const dataSource = createDataSource(config.database);
+      await dataSource.initialize();
+      const applied = await dataSource.runMigrations({ transaction: "each" });
+      const server = await startServer({ dataSource, port: config.port });
+      const where = config.database.kind === "sqlite" ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
+      console.log(`qloop: ${applied.length} migration(s) applied; database ${where}`);
+      console.log(`qloop: GraphQL ready at ${server.url}`);
+      const shutdown = async () => {
+        await server.stop();
+        await dataSource.destroy();
+        process.exit(0);
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    });
+
+  program
+    .command("migrate")
+    .description("apply pending migrations and exit")
+    .action(async () => {
+      const applied = await withDatabase((_services, dataSource) => dataSource.runMigrations({ transaction: "each" }));
+      console.log(applied.length ? applied.map((m) => `applied ${m.name}`).join("\n") : "database is up to date");
+    });
+
+  const department = program.command("department").description("manage departments");
+  department
+    .command("create")
+    .description("create a department")
+    .requiredOption("--name <name>", "department name, e.g. 售后服务部")
+    .action(async (options: { name: string }) => {
+      const created = await withDatabase((services) => services.directory.createDepartment(options.name));
+      console.log(`department ${created.id} ${created.name}`);
+    });
+
+  const user = program.command("user").description("manage users");
+  user
+    .command("create")
+    .description("create a user")
+    .requiredOption("--name <name>", "display name")
+    .requiredOption("--email <email>", "login e-mail, unique")
+    .requiredOption("--roles <roles>", `comma-separated: ${ROLES.join(",")}`, parseRoles)
+    .option("--department <id>", "department id", parsePositiveInt)
+    .action(async (options: { name: string; email: string; roles: Role[]; department?: number }) => {
+      const created = await withDatabase((services) =>
+        services.directory.createUser({
+          name: options.name,
+          email: options.email,
+          roles: options.roles,
+          departmentId: options.department ?? null,
+        }),
+      );
+      console.log(`user ${created.id} ${created.email} [${created.roles.join(",")}]`);
+    });
+
+  const token = program.command("token").description("manage bearer tokens");
+  token
+    .command("create")
+    .description("issue a bearer token for a user; it is printed once and stored hashed")
+    .requiredOption("--email <email>", "the user's e-mail")
+    .addOption(new Option("--label <label>", "what the token is for").default("cli"))
+    .action(async (options: { email: string; label: string }) => {
+      const issued = await withDatabase(async (services) => {
+        const found = await services.directory.findUserByEmail(options.email);
+        if (!found) throw new InvalidArgumentError(`no user with e-mail ${options.email}`);
+        return services.auth.issueToken(found.id, options.label);
+      });
+      console.log(issued);
+    });
+  token
+    .command("revoke")
+    .description("revoke a token by its id")
+    .argument("<id>", "token id", parsePositiveInt)
+    .action(async (id: number) => {
+      const revoked = await withDatabase((services) => services.auth.revokeToken(id));
+      if (!revoked) throw new InvalidArgumentError(`token ${id} does not exist or is already revoked`);
+      console.log(`token ${id} revoked`);
+    });
+
+  program
+    .command("schema")
+    .description("print the GraphQL schema emitted from the code")
+    .option("--write", "write schema/schema.graphql")
+    .option("--check", "fail if schema/schema.graphql differs from the code")
+    .action(async (options: { write?: boolean; check?: boolean }) => {
+      const sdl = await printSchemaSdl();
+      const file = schemaFile();
+      if (options.write) {
+        fs.writeFileSync(file, sdl);
+        console.log(`wrote ${file}`);
+      } else if (options.check) {
+        const committed = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+        if (committed !== sdl) {
+          console.error("schema/schema.graphql is stale: run `npm run schema:emit` and commit the result");
+          process.exitCode = 1;
+        } else {
+          console.log("schema/schema.graphql matches the code");
+        }
+      } else {
+        process.stdout.write(sdl);
+      }
+    });
+
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith("qloop.js")) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      if (error instanceof ConfigError || error instanceof InvalidArgumentError) {
+        console.error(`qloop: ${error.message}`);
+      } else if (error instanceof Error && "extensions" in error) {
+        console.error(`qloop: ${error.message}`);
+      } else {
+        console.error(error);
+      }
+      process.exit(1);
+    });
+}

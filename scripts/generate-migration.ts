@@ -32,9 +32,9 @@ async function main() {
     console.error("usage: npm run migration:generate -- PascalCaseName");
     process.exit(2);
   }
-  const serverUrl = process.env.MIGRATION_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/";
+  const serverUrl = process.env.MIGRATION_MYSQL_URL ?? "mariadb://root@127.0.0.1:3306/";
   const scratch = `qloop_migration_${Date.now()}`;
-  const admin = await createConnection(serverUrl);
+  const admin = await createConnection(serverUrl.replace(/^mariadb:/, "mysql:"));
   await admin.query(`CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   try {
     const mysql = await pendingStatements(new URL(scratch, serverUrl).toString());

@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 
 export type DatabaseConfig =
   | { kind: "sqlite"; file: string }
-  | { kind: "mysql"; url: string; database: string };
+  | { kind: "mysql"; url: string; database: string; flavour: "mysql" | "mariadb" };
 
 export interface Config {
   port: number;
@@ -24,7 +24,7 @@ export const DEFAULT_SQLITE_FILE = path.join("data", "qloop.sqlite");
 /**
  * Reads DATABASE_URL: unset means the embedded SQLite file under ./data/;
  * `sqlite:<file>` (or `sqlite::memory:`) picks another SQLite file; `mysql://` or `mariadb://`
- * selects MySQL/MariaDB through mysql2.
+ * selects MySQL or MariaDB through mysql2.
  */
 export function parseDatabaseUrl(raw: string | undefined): DatabaseConfig {
   if (raw === undefined || raw.trim() === "") return { kind: "sqlite", file: DEFAULT_SQLITE_FILE };
@@ -46,8 +46,11 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseConfig {
   if (!/^[A-Za-z0-9_$-]+$/.test(database)) {
     throw new ConfigError("DATABASE_URL", "must name a database, e.g. mysql://root@127.0.0.1:3306/qloop");
   }
+  // TypeORM reads MariaDB's information_schema differently (e.g. nullable defaults), so the
+  // scheme says which server it is: mariadb:// for MariaDB, mysql:// for MySQL.
+  const flavour = url.protocol === "mariadb:" ? "mariadb" : "mysql";
   url.protocol = "mysql:";
-  return { kind: "mysql", url: url.toString(), database };
+  return { kind: "mysql", url: url.toString(), database, flavour };
 }
 
 export function parsePort(raw: string | undefined): number {

@@ -35,7 +35,7 @@ export function dataSourceOptions(db: DatabaseConfig, extras: DataSourceExtras =
   }
   return {
     ...common,
-    type: "mysql",
+    type: db.flavour,
     connectorPackage: "mysql2",
     url: db.url,
     charset: "utf8mb4_unicode_ci",

@@ -30,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const url = new URL(base.url);
     url.pathname = `/${name}`;
     return {
-      config: { kind: "mysql", url: url.toString(), database: name },
+      config: { ...base, url: url.toString(), database: name },
       drop: async () => {
         const conn = await createConnection(serverUrl.toString());
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);

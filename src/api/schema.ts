@@ -3,7 +3,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { projectRoot } from "../common/paths";
 import { authChecker } from "./auth-checker";
-import { ActionItemResolver } from "./resolvers/action-item.resolver";
+import { ActionItemResolver, ProgressUpdateResolver } from "./resolvers/action-item.resolver";
 import { AdjustmentRequestResolver } from "./resolvers/adjustment-request.resolver";
 import { CauseResolver } from "./resolvers/cause.resolver";
 import { DirectoryResolver } from "./resolvers/directory.resolver";
@@ -20,6 +20,7 @@ export const RESOLVERS = [
   IssueResolver,
   CauseResolver,
   ActionItemResolver,
+  ProgressUpdateResolver,
   AdjustmentRequestResolver,
   VerificationCheckResolver,
   WorkflowResolver,

@@ -5,15 +5,6 @@ import { WorkflowEntity } from "./enums";
  * Expected failures are results, not exceptions: a mutation returns `Entity | TransitionError`,
  * so a client must look at what happened, and a refused move is never mistaken for success.
  */
-@InterfaceType({ description: "An expected failure returned as data." })
-export abstract class ErrorResult {
-  @Field(() => String, { description: "Stable code to branch on." })
-  errorCode: string;
-
-  @Field({ description: "Human-readable explanation." })
-  message: string;
-}
-
 export enum TransitionErrorCode {
   /** The current state does not accept the event at all. */
   INVALID_TRANSITION = "INVALID_TRANSITION",
@@ -26,14 +17,22 @@ export enum TransitionErrorCode {
 }
 registerEnumType(TransitionErrorCode, {
   name: "TransitionErrorCode",
-  description: "Why a workflow event was refused.",
+  description: "Why an operation was refused; every ErrorResult carries one.",
 });
+
+@InterfaceType({ description: "An expected failure returned as data." })
+export abstract class ErrorResult {
+  @Field(() => TransitionErrorCode, { description: "Stable code to branch on." })
+  errorCode: TransitionErrorCode;
+
+  @Field({ description: "Human-readable explanation." })
+  message: string;
+}
+
+
 
 @ObjectType({ implements: ErrorResult, description: "A workflow event that was refused; nothing changed." })
 export class TransitionError extends ErrorResult {
-  @Field(() => TransitionErrorCode, { description: "Why it was refused." })
-  declare errorCode: TransitionErrorCode;
-
   @Field(() => WorkflowEntity, { description: "Kind of object the event was sent to." })
   entity: WorkflowEntity;
 

@@ -9,13 +9,15 @@ import { CauseResolver } from "./resolvers/cause.resolver";
 import { DirectoryResolver } from "./resolvers/directory.resolver";
 import { FeedbackResolver } from "./resolvers/feedback.resolver";
 import { IssueResolver } from "./resolvers/issue.resolver";
-import { ReferenceResolver } from "./resolvers/reference.resolver";
+import { ReferenceResolver, ServiceTicketResolver, SurveyTemplateResolver } from "./resolvers/reference.resolver";
 import { VerificationCheckResolver } from "./resolvers/verification-check.resolver";
 import { WorkflowResolver } from "./resolvers/workflow.resolver";
 
 export const RESOLVERS = [
   DirectoryResolver,
   ReferenceResolver,
+  ServiceTicketResolver,
+  SurveyTemplateResolver,
   FeedbackResolver,
   IssueResolver,
   CauseResolver,

@@ -1,0 +1,70 @@
+import { ArrayMaxSize, ArrayMinSize, MaxLength, ValidateNested } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
+import { Channel, FeedbackSource, VerificationStatus } from "../../common/enums";
+import { TEXT_LIMITS } from "../../common/validation";
+import { Feedback } from "../../entity";
+import { ConnectionType } from "../pagination";
+import { MAX_SCORES, ScoreInput } from "./feedback-input.types";
+
+export const FeedbackConnection = ConnectionType(Feedback, "Feedback");
+
+@InputType({ description: "Feedback from a survey or a call-back (complaints use registerComplaint)." })
+export class RecordFeedbackInput {
+  @Field(() => ID, { description: "The customer who gave the feedback." })
+  customerId: string;
+
+  @Field(() => ID, { nullable: true, description: "The service ticket the feedback is about." })
+  ticketId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "The survey template answered; every score must then be one of its dimensions.",
+  })
+  templateId?: string | null;
+
+  @Field(() => FeedbackSource, {
+    defaultValue: FeedbackSource.CALLBACK,
+    description: "How the feedback arrived; COMPLAINT is refused here.",
+  })
+  source: FeedbackSource = FeedbackSource.CALLBACK;
+
+  @Field(() => Channel, { description: "Channel the customer used." })
+  channel: Channel;
+
+  @Field(() => [ScoreInput], { description: `1–5 scores, one per dimension (1–${MAX_SCORES}).` })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SCORES)
+  @ValidateNested({ each: true })
+  scores: ScoreInput[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Free-text comment (at most ${TEXT_LIMITS.longText}).`,
+  })
+  @MaxLength(TEXT_LIMITS.longText)
+  comment?: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When the customer gave it; defaults to now." })
+  receivedAt?: Date | null;
+}
+
+@InputType({ description: "Filter for feedback." })
+export class FeedbackFilterInput {
+  @Field(() => ID, { nullable: true, description: "Only feedback of this customer." })
+  customerId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only feedback about this ticket." })
+  ticketId?: string | null;
+
+  @Field(() => FeedbackSource, { nullable: true, description: "Only feedback from this source." })
+  source?: FeedbackSource | null;
+
+  @Field(() => VerificationStatus, { nullable: true, description: "Only feedback with this status." })
+  verificationStatus?: VerificationStatus | null;
+
+  @Field(() => Date, { nullable: true, description: "Received at or after this time." })
+  receivedFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Received before this time (exclusive)." })
+  receivedTo?: Date | null;
+}

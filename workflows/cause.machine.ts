@@ -1,6 +1,5 @@
 import { and, setup } from "xstate";
 import {
-  REASON_REQUIRED,
   isActor,
   notPermitted,
   preconditionFailed,

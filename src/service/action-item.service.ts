@@ -14,7 +14,7 @@ import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
 import { ActionItem, Cause, Department, ProgressUpdate, User } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import { findOrFail, reload } from "./common";
-import { assertIssueEditable, guardedText } from "./issue.service";
+import { assertIssueAllows, guardedText } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
 /** A validated new action item; ids are parsed, text and days are checked by the service. */
@@ -173,7 +173,7 @@ export class ActionItemService {
 
     return attempt(this.dataSource, async (tx) => {
       // Locks the issue (shared) so it cannot leave analysis while this draft commits.
-      const issue = await assertIssueEditable(tx, input.issueId, actor);
+      const issue = await assertIssueAllows(tx, input.issueId, actor, "EDIT_ANALYSIS");
       const cause = await findOrFail(tx, Cause, input.causeId, "Cause");
       if (cause.issueId !== issue.id) throw badInput("input.causeId", "belongs to another issue");
       const owner = await findOrFail(tx, User, input.ownerId, "User");

@@ -7,7 +7,7 @@ import { badInput } from "../common/errors";
 import { requireText, TEXT_LIMITS } from "../common/validation";
 import { Cause } from "../entity";
 import { findOrFail, reload } from "./common";
-import { assertIssueEditable, lockIssue } from "./issue.service";
+import { assertIssueAllows, lockIssue } from "./issue.service";
 import { applyTransition, attempt, logCreation } from "./workflow-runner";
 
 /** The state every new cause starts in (the cause machine's initial state). */
@@ -31,7 +31,7 @@ export class CauseService {
   add(actor: Actor, input: NewCause): Promise<Cause | TransitionError> {
     const text = requireText(input.text, "input.text", TEXT_LIMITS.shortText);
     return attempt(this.dataSource, async (tx) => {
-      const issue = await assertIssueEditable(tx, input.issueId, actor);
+      const issue = await assertIssueAllows(tx, input.issueId, actor, "EDIT_ANALYSIS");
       if (input.parentId !== null) {
         const parent = await tx.getRepository(Cause).findOneBy({ id: input.parentId });
         if (!parent || parent.issueId !== issue.id) {

@@ -8,7 +8,6 @@ import {
   IssueFacts,
   issueWorkflow,
 } from "../../workflows/issue.machine";
-import { evaluateTransition } from "../../workflows/runtime";
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import {
   Channel,
@@ -19,7 +18,7 @@ import {
   Quadrant,
   WorkflowEntity,
 } from "../common/enums";
-import { TransitionError, TransitionErrorCode, TransitionRefusal } from "../common/error-results";
+import { TransitionError, TransitionErrorCode } from "../common/error-results";
 import { badInput, notFound } from "../common/errors";
 import { inTransaction } from "../db/transaction";
 import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
@@ -36,7 +35,7 @@ import { flagsOfQuadrant } from "../entity/issue/issue.entity";
 import { findOrFail, reload } from "./common";
 import { insertFeedback } from "./feedback.service";
 import { IssueFactsSnapshot, loadIssueFacts } from "./issue-facts";
-import { applyTransition, attempt, logCreation } from "./workflow-runner";
+import { applyTransition, assertAllowed, attempt, logCreation } from "./workflow-runner";
 
 /** The state every new issue starts in (the issue machine's initial state). */
 const INITIAL_ISSUE_STATE = "intake";
@@ -134,37 +133,24 @@ export async function sendIssueEvent(
 }
 
 /**
- * Checks that `actor` may edit the analysis of an issue (add causes, draft action items) by
- * evaluating the issue machine's targetless EDIT_ANALYSIS event, without writing anything: an
- * edit of the fishbone must not bump the issue's version nor appear in its history. Locks the
- * issue row (see {@link lockIssue}) so the issue cannot leave `analyzing` while the edit commits.
+ * Checks that the issue machine allows a targetless permission event — EDIT_ANALYSIS (add causes,
+ * draft action items) or PLAN_VERIFICATION — without writing anything: such edits must not bump
+ * the issue's version nor appear in its history. Locks the issue row (see {@link lockIssue}) so
+ * the issue cannot change state while the caller's edit commits.
  *
  * @returns the issue row.
- * @throws TransitionRefusal (entity ISSUE, event EDIT_ANALYSIS) when refused — use inside
- *   `attempt`; NOT_FOUND for a missing issue.
+ * @throws TransitionRefusal (entity ISSUE) when refused — use inside `attempt`; NOT_FOUND for a
+ *   missing issue.
  */
-export async function assertIssueEditable(
+export async function assertIssueAllows(
   tx: EntityManager,
   issueId: number,
   actor: Actor,
+  type: "EDIT_ANALYSIS" | "PLAN_VERIFICATION",
 ): Promise<Issue> {
   const issue = await lockIssue(tx, issueId);
   const { context, facts } = await issueMachineInput(tx, issue);
-  const type = "EDIT_ANALYSIS";
-  const outcome = evaluateTransition(issueWorkflow, issue.state, context, { type, actor, facts });
-  if (!outcome.ok) {
-    throw new TransitionRefusal(
-      new TransitionError({
-        errorCode: TransitionErrorCode[outcome.errorCode],
-        message: outcome.message,
-        entity: WorkflowEntity.ISSUE,
-        entityId: issue.id,
-        fromState: issue.state,
-        event: type,
-        reason: outcome.reason,
-      }),
-    );
-  }
+  assertAllowed(issueWorkflow, WorkflowEntity.ISSUE, issue, context, { type, actor, facts });
   return issue;
 }
 

@@ -1,7 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
 import type { Actor } from "../../workflows/actor";
-import { IssueContext, IssueEventType, issueWorkflow } from "../../workflows/issue.machine";
-import { describeWorkflow, evaluateTransition } from "../../workflows/runtime";
+import { describeWorkflow } from "../../workflows/runtime";
 import {
   computeImprovement,
   VERIFICATION_CHECK_STATES,
@@ -12,12 +11,11 @@ import {
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import { MetricDirection, VerificationStatus, WorkflowEntity } from "../common/enums";
 import { badInput } from "../common/errors";
-import { TransitionError, TransitionErrorCode, TransitionRefusal } from "../common/error-results";
+import { TransitionError } from "../common/error-results";
 import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
 import { Feedback, FeedbackScore, Issue, IssueEvidence, VerificationCheck } from "../entity";
 import { findOrFail, reload } from "./common";
-import { loadIssueFacts } from "./issue-facts";
-import { lockIssue, sendIssueEvent } from "./issue.service";
+import { assertIssueAllows, lockIssue, sendIssueEvent } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
 export interface PlannedCheck {
@@ -101,8 +99,7 @@ export class VerificationCheckService {
     }
 
     return attempt(this.dataSource, async (tx) => {
-      const issue = await lockIssue(tx, input.issueId);
-      await gateIssueEvent(tx, issue, actor, "PLAN_VERIFICATION");
+      const issue = await assertIssueAllows(tx, input.issueId, actor, "PLAN_VERIFICATION");
       let baseline: Measurement = { value: enteredBaseline, sampleSize: 0 };
       if (dimension !== null) {
         baseline = await measureDimension(tx, issue, dimension, window);
@@ -305,37 +302,6 @@ function checkFacts(
     result: measurement ? measurement.value : check.result,
     sampleSize: measurement ? measurement.sampleSize : (check.sampleSize ?? 0),
   };
-}
-
-function issueContext(issue: Issue): IssueContext {
-  return { assigneeId: issue.assigneeId, departmentId: issue.departmentId };
-}
-
-/**
- * Asks the issue machine whether a targetless event (one that moves nothing and writes nothing on
- * the issue) is allowed, refusing like applyTransition does so the caller's transaction rolls back.
- * The caller holds the issue's row lock (lockIssue), so the answer stays true until it commits.
- */
-async function gateIssueEvent(
-  tx: EntityManager,
-  issue: Issue,
-  actor: Actor,
-  type: IssueEventType,
-): Promise<void> {
-  const { facts } = (await loadIssueFacts(tx, [issue.id])).get(issue.id)!;
-  const outcome = evaluateTransition(issueWorkflow, issue.state, issueContext(issue), { type, actor, facts });
-  if (outcome.ok) return;
-  throw new TransitionRefusal(
-    new TransitionError({
-      errorCode: TransitionErrorCode[outcome.errorCode],
-      message: outcome.message,
-      entity: WorkflowEntity.ISSUE,
-      entityId: issue.id,
-      fromState: issue.state,
-      event: type,
-      reason: outcome.reason,
-    }),
-  );
 }
 
 /**

@@ -1,6 +1,12 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import type { Actor } from "../../workflows/actor";
-import { availableEvents, evaluateTransition, Workflow, WorkflowEvent } from "../../workflows/runtime";
+import {
+  availableEvents,
+  evaluateTransition,
+  TransitionOutcome,
+  Workflow,
+  WorkflowEvent,
+} from "../../workflows/runtime";
 import { WorkflowEntity } from "../common/enums";
 import { TransitionError, TransitionErrorCode, TransitionRefusal } from "../common/error-results";
 import { inTransaction } from "../db/transaction";
@@ -41,31 +47,15 @@ export async function applyTransition<C, F, E extends string>(
   request: TransitionRequest<C, F, E>,
   options: { logTargetless?: boolean } = {},
 ): Promise<string> {
-  const { workflow, entityType, row, event } = request;
-  const refuse = (errorCode: TransitionErrorCode, reason: string, message: string) =>
-    new TransitionRefusal(
-      new TransitionError({
-        errorCode,
-        message,
-        entity: entityType,
-        entityId: row.id,
-        fromState: row.state,
-        event: event.type,
-        reason,
-      }),
-    );
-
+  const { row, event } = request;
   if (request.expectedVersion != null && request.expectedVersion !== row.version) {
-    throw refuse(
-      TransitionErrorCode.VERSION_CONFLICT,
-      "versionMismatch",
-      `expected version ${request.expectedVersion}, but it is at version ${row.version}; reload and retry`,
-    );
+    throw refusal(request.entityType, row, event.type, {
+      errorCode: TransitionErrorCode.VERSION_CONFLICT,
+      reason: "versionMismatch",
+      message: `expected version ${request.expectedVersion}, but it is at version ${row.version}; reload and retry`,
+    });
   }
-  const outcome = evaluateTransition(workflow, row.state, request.context, event);
-  if (!outcome.ok) {
-    throw refuse(TransitionErrorCode[outcome.errorCode], outcome.reason, outcome.message);
-  }
+  const outcome = assertAllowed(request.workflow, request.entityType, row, request.context, event);
 
   const result = await manager
     .createQueryBuilder()
@@ -74,18 +64,18 @@ export async function applyTransition<C, F, E extends string>(
     .where("id = :id AND version = :version", { id: row.id, version: row.version })
     .execute();
   if (result.affected !== 1) {
-    throw refuse(
-      TransitionErrorCode.VERSION_CONFLICT,
-      "concurrentUpdate",
-      "another change to this object committed first; reload and retry",
-    );
+    throw refusal(request.entityType, row, event.type, {
+      errorCode: TransitionErrorCode.VERSION_CONFLICT,
+      reason: "concurrentUpdate",
+      message: "another change to this object committed first; reload and retry",
+    });
   }
   row.state = outcome.toState;
   row.version += 1;
 
   if (outcome.changesState || options.logTargetless) {
     await manager.insert(TransitionLog, {
-      entityType,
+      entityType: request.entityType,
       entityId: row.id,
       fromState: outcome.fromState,
       toState: outcome.toState,
@@ -95,6 +85,39 @@ export async function applyTransition<C, F, E extends string>(
     });
   }
   return outcome.toState;
+}
+
+/**
+ * Asks the machine whether `event` may happen now, writing nothing. Used on its own for targetless
+ * permission events (e.g. EDIT_ANALYSIS) that must neither bump a version nor appear in history.
+ *
+ * @throws TransitionRefusal when the machine refuses, so the caller's transaction rolls back.
+ */
+export function assertAllowed<C, F, E extends string>(
+  workflow: Workflow<C, F, E>,
+  entityType: WorkflowEntity,
+  row: { id: number; state: string },
+  context: C,
+  event: WorkflowEvent<E, F>,
+): Extract<TransitionOutcome, { ok: true }> {
+  const outcome = evaluateTransition(workflow, row.state, context, event);
+  if (outcome.ok) return outcome;
+  throw refusal(entityType, row, event.type, {
+    errorCode: TransitionErrorCode[outcome.errorCode],
+    reason: outcome.reason,
+    message: outcome.message,
+  });
+}
+
+function refusal(
+  entity: WorkflowEntity,
+  row: { id: number; state: string },
+  event: string,
+  why: Pick<TransitionError, "errorCode" | "reason" | "message">,
+): TransitionRefusal {
+  return new TransitionRefusal(
+    new TransitionError({ ...why, entity, entityId: row.id, fromState: row.state, event }),
+  );
 }
 
 /**

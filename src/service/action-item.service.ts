@@ -172,7 +172,7 @@ export class ActionItemService {
     if (input.budget !== null && input.budget < 0) throw badInput("input.budget", "must not be negative");
 
     return attempt(this.dataSource, async (tx) => {
-      // Locks the issue (shared) so it cannot leave analysis while this draft commits.
+      // Locks the issue row (FOR UPDATE on MySQL) so it cannot leave analysis while this draft commits.
       const issue = await assertIssueAllows(tx, input.issueId, actor, "EDIT_ANALYSIS");
       const cause = await findOrFail(tx, Cause, input.causeId, "Cause");
       if (cause.issueId !== issue.id) throw badInput("input.causeId", "belongs to another issue");

@@ -68,7 +68,7 @@ export interface IssueEventOptions {
 /**
  * Loads an issue inside `tx`, locking its row (`FOR UPDATE`) on MySQL/MariaDB so that the facts
  * read next (causes, action items, checks) cannot change under a concurrent transaction that
- * takes the same lock: issue events, {@link assertIssueEditable}, cause judgements. An exclusive
+ * takes the same lock: issue events, {@link assertIssueAllows}, cause judgements. An exclusive
  * lock is used throughout because MariaDB lacks `FOR SHARE` (TypeORM would emit it for any server
  * reporting version ≥ 8) and because analysis edits of one issue are rare enough to queue.
  * SQLite serialises write transactions already and has no row locks.

@@ -22,3 +22,27 @@ export function optionalText(value: string | null | undefined, field: string, ma
   if (value === null || value === undefined || value.trim() === "") return null;
   return requireText(value, field, max);
 }
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Checks a "YYYY-MM-DD" day: the shape and a real calendar date (no 2026-02-30). */
+export function requireDay(value: string, field: string): string {
+  const match = DAY_PATTERN.exec(value);
+  if (match) {
+    const [year, month, day] = match.slice(1).map(Number);
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
+      return value;
+    }
+  }
+  throw badInput(field, `"${value.slice(0, 40)}" is not a calendar day in the form YYYY-MM-DD`);
+}
+
+export function optionalDay(value: string | null | undefined, field: string): string | null {
+  return value === null || value === undefined ? null : requireDay(value, field);
+}
+
+/** Today as "YYYY-MM-DD" in UTC, the calendar the planned days are compared in. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

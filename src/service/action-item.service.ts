@@ -1,4 +1,4 @@
-import { Brackets, DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { Brackets, DataSource, EntityManager } from "typeorm";
 import {
   ACTION_ITEM_STATES,
   actionItemWorkflow,
@@ -10,10 +10,10 @@ import type { Actor } from "../../workflows/actor";
 import { WorkflowEntity } from "../common/enums";
 import { TransitionError } from "../common/error-results";
 import { badInput } from "../common/errors";
-import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
+import { optionalDay, optionalText, requireDay, requireText, TEXT_LIMITS, todayUtc } from "../common/validation";
 import { ActionItem, Cause, Department, ProgressUpdate, User } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
-import { findOrFail, reload } from "./common";
+import { findOrFail, reload, whereStateIn } from "./common";
 import { assertIssueAllows, guardedText } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
@@ -52,54 +52,12 @@ export interface ActionItemListFilter {
 /** States in which an action item no longer has a deadline to miss. */
 const FINISHED_STATES = ["done", "cancelled"];
 
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Checks a "YYYY-MM-DD" day: the shape and a real calendar date (no 2026-02-30). */
-export function requireDay(value: string, field: string): string {
-  const match = DAY_PATTERN.exec(value);
-  if (match) {
-    const [year, month, day] = match.slice(1).map(Number);
-    const date = new Date(Date.UTC(year, month - 1, day));
-    if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
-      return value;
-    }
-  }
-  throw badInput(field, `"${value.slice(0, 40)}" is not a calendar day in the form YYYY-MM-DD`);
-}
-
-export function optionalDay(value: string | null | undefined, field: string): string | null {
-  return value === null || value === undefined ? null : requireDay(value, field);
-}
-
-/** Today as "YYYY-MM-DD" in UTC, the calendar the planned days are compared in. */
-export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
 
 /** Overdue: the planned end has passed and the action is neither done nor cancelled. */
 export function isOverdue(item: ActionItem, today: string = todayUtc()): boolean {
   return item.plannedEnd < today && !FINISHED_STATES.includes(item.state);
 }
 
-/**
- * Restricts a list query to `states` (validated against the machine's states, so a typo is bad
- * input rather than an empty page). An empty list matches nothing.
- */
-export function whereStateIn<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  alias: string,
-  states: string[] | null | undefined,
-  known: readonly string[],
-): void {
-  if (!states) return;
-  states.forEach((state, i) => {
-    if (!known.includes(state)) {
-      throw badInput(`filter.states.${i}`, `"${state.slice(0, 40)}" is not a state of this workflow`);
-    }
-  });
-  if (states.length === 0) query.andWhere("1 = 0");
-  else query.andWhere(`${alias}.state IN (:...states)`, { states });
-}
 
 /** The machine's view of a stored action item. */
 export function actionItemContext(item: ActionItem): ActionItemContext {

@@ -9,11 +9,11 @@ import type { Actor } from "../../workflows/actor";
 import { WorkflowEntity } from "../common/enums";
 import { TransitionError } from "../common/error-results";
 import { badInput } from "../common/errors";
-import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
+import { optionalDay, optionalText, requireText, TEXT_LIMITS } from "../common/validation";
 import { ActionItem, AdjustmentRequest, User } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
-import { optionalDay, sendActionItemEvent, whereStateIn } from "./action-item.service";
-import { findOrFail, reload } from "./common";
+import { sendActionItemEvent } from "./action-item.service";
+import { findOrFail, reload, whereStateIn } from "./common";
 import { guardedText } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 

@@ -1,5 +1,5 @@
-import { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
-import { notFound } from "../common/errors";
+import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { badInput, notFound } from "../common/errors";
 
 /** Loads a row by id or throws NOT_FOUND naming the entity. */
 export async function findOrFail<T extends ObjectLiteral>(
@@ -20,4 +20,24 @@ export async function reload<T extends ObjectLiteral>(
   id: number,
 ): Promise<T> {
   return manager.getRepository(target).findOneByOrFail({ id } as never);
+}
+
+/**
+ * Restricts a list query to `states` (validated against the machine's states, so a typo is bad
+ * input rather than an empty page). An empty list matches nothing.
+ */
+export function whereStateIn<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  states: string[] | null | undefined,
+  known: readonly string[],
+): void {
+  if (!states) return;
+  states.forEach((state, i) => {
+    if (!known.includes(state)) {
+      throw badInput(`filter.states.${i}`, `"${state.slice(0, 40)}" is not a state of this workflow`);
+    }
+  });
+  if (states.length === 0) query.andWhere("1 = 0");
+  else query.andWhere(`${alias}.state IN (:...states)`, { states });
 }

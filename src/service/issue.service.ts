@@ -3,6 +3,7 @@ import { DataSource, EntityManager, In } from "typeorm";
 import type { Actor } from "../../workflows/actor";
 import { actionItemWorkflow } from "../../workflows/action-item.machine";
 import {
+  ISSUE_STATES,
   IssueContext,
   IssueEventType,
   IssueFacts,
@@ -32,7 +33,7 @@ import {
   User,
 } from "../entity";
 import { flagsOfQuadrant } from "../entity/issue/issue.entity";
-import { findOrFail, reload } from "./common";
+import { findOrFail, reload, whereStateIn } from "./common";
 import { insertFeedback } from "./feedback.service";
 import { IssueFactsSnapshot, loadIssueFacts } from "./issue-facts";
 import { applyTransition, assertAllowed, attempt, logCreation } from "./workflow-runner";
@@ -429,9 +430,7 @@ export class IssueService {
   /** Issues, newest first, filtered as a list screen needs. */
   list(filter: IssueListFilter, page: PageArgs): Promise<Connection<Issue>> {
     const query = this.dataSource.getRepository(Issue).createQueryBuilder("i");
-    if (filter.states && filter.states.length > 0) {
-      query.andWhere("i.state IN (:...states)", { states: filter.states });
-    }
+    whereStateIn(query, "i", filter.states, ISSUE_STATES);
     if (filter.kind) query.andWhere("i.kind = :kind", { kind: filter.kind });
     if (filter.departmentId !== null) {
       query.andWhere("i.departmentId = :departmentId", { departmentId: filter.departmentId });

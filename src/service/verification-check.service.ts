@@ -14,7 +14,7 @@ import { badInput } from "../common/errors";
 import { TransitionError } from "../common/error-results";
 import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
 import { Feedback, FeedbackScore, Issue, IssueEvidence, VerificationCheck } from "../entity";
-import { findOrFail, reload } from "./common";
+import { findOrFail, reload, whereStateIn } from "./common";
 import { assertIssueAllows, lockIssue, sendIssueEvent } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
@@ -227,13 +227,7 @@ export class VerificationCheckService {
   list(filter: VerificationCheckFilter, page: PageArgs): Promise<Connection<VerificationCheck>> {
     const query = this.dataSource.getRepository(VerificationCheck).createQueryBuilder("v");
     if (filter.issueId) query.andWhere("v.issueId = :issueId", { issueId: filter.issueId });
-    if (filter.states) {
-      const known = new Set<string>(VERIFICATION_CHECK_STATES);
-      const unknown = filter.states.find((state) => !known.has(state));
-      if (unknown !== undefined) throw badInput("filter.states", `${unknown} is not a verification check state`);
-      if (filter.states.length === 0) return paginate(query.andWhere("1 = 0"), "v", page);
-      query.andWhere("v.state IN (:...states)", { states: filter.states });
-    }
+    whereStateIn(query, "v", filter.states, VERIFICATION_CHECK_STATES);
     return paginate(query, "v", page);
   }
 

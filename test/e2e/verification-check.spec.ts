@@ -443,7 +443,7 @@ describe("verification checks: proving an improvement worked", () => {
     expect(await states({ issueId: String(verifyingIssue), states: ["failed", "cancelled"] })).toEqual(["failed", "cancelled"]);
     expect(await states({ states: ["planned"] })).toEqual(["planned"]);
     const [error] = await errorsOf(world.agent.client.request(LIST, { filter: { states: ["done"] } }));
-    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.states" });
+    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.states.0" });
     const { verificationCheck } = await world.agent.client.request<{ verificationCheck: unknown }>(CHECK, { id: "31337" });
     expect(verificationCheck).toBeNull();
   });

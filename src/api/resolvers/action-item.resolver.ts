@@ -32,11 +32,8 @@ import {
   AddActionItemArgs,
   PostProgressArgs,
 } from "../types/action-item.types";
+import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 
-const VERSION_ARG = {
-  nullable: true,
-  description: "The version the client saw; a different one is a VERSION_CONFLICT.",
-};
 
 @Resolver(() => ActionItem)
 export class ActionItemResolver {
@@ -85,7 +82,7 @@ export class ActionItemResolver {
   })
   startActionItem(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.start(requireActor(ctx), parseId(id, "id"), expectedVersion);
@@ -115,7 +112,7 @@ export class ActionItemResolver {
   blockActionItem(
     @Arg("id", () => ID) id: string,
     @Arg("reason", { description: "What blocks the work." }) reason: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.block(
@@ -130,7 +127,7 @@ export class ActionItemResolver {
   @Mutation(() => ActionItemResult, { description: "UNBLOCK: work resumes." })
   unblockActionItem(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.unblock(requireActor(ctx), parseId(id, "id"), expectedVersion);
@@ -143,7 +140,7 @@ export class ActionItemResolver {
   completeActionItem(
     @Arg("id", () => ID) id: string,
     @Arg("completionNote", { description: "What was done and how it went." }) completionNote: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.complete(
@@ -161,7 +158,7 @@ export class ActionItemResolver {
   requestActionItemCancellation(
     @Arg("id", () => ID) id: string,
     @Arg("reason", { description: "Why the action should be dropped." }) reason: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.requestCancellation(
@@ -178,7 +175,7 @@ export class ActionItemResolver {
   })
   approveActionItemCancellation(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.approveCancellation(
@@ -195,7 +192,7 @@ export class ActionItemResolver {
   rejectActionItemCancellation(
     @Arg("id", () => ID) id: string,
     @Arg("reason", { description: "Why the work must go on." }) reason: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.rejectCancellation(
@@ -213,7 +210,7 @@ export class ActionItemResolver {
   cancelDraftActionItem(
     @Arg("id", () => ID) id: string,
     @Arg("reason", { description: "Why the draft is dropped." }) reason: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.actionItems.cancelDraft(

@@ -21,11 +21,8 @@ import {
   AdjustmentRequestResult,
   SubmitAdjustmentRequestArgs,
 } from "../types/adjustment-request.types";
+import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 
-const VERSION_ARG = {
-  nullable: true,
-  description: "The version the client saw; a different one is a VERSION_CONFLICT.",
-};
 
 @Resolver(() => AdjustmentRequest)
 export class AdjustmentRequestResolver {
@@ -86,7 +83,7 @@ export class AdjustmentRequestResolver {
   reviewAdjustmentRequest(
     @Arg("id", () => ID) id: string,
     @Arg("comment", () => String, { nullable: true, description: "Review comment." }) comment: string | null,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.adjustmentRequests.review(
@@ -104,7 +101,7 @@ export class AdjustmentRequestResolver {
   approveAdjustmentRequest(
     @Arg("id", () => ID) id: string,
     @Arg("comment", () => String, { nullable: true, description: "Decision comment." }) comment: string | null,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.adjustmentRequests.approve(
@@ -122,7 +119,7 @@ export class AdjustmentRequestResolver {
   rejectAdjustmentRequest(
     @Arg("id", () => ID) id: string,
     @Arg("comment", { description: "Why the request is refused (required)." }) comment: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.adjustmentRequests.reject(
@@ -139,7 +136,7 @@ export class AdjustmentRequestResolver {
   })
   withdrawAdjustmentRequest(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION_ARG) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.adjustmentRequests.withdraw(

@@ -7,8 +7,8 @@ import { guardedText } from "../../service/issue.service";
 import { nextEventsFor } from "../../service/workflow-runner";
 import { RequestContext, requireActor } from "../context";
 import { AddCauseInput, CauseResult } from "../types/cause.types";
+import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 
-const VERSION = { nullable: true, description: "The version you saw; a newer one is a VERSION_CONFLICT." };
 
 @Resolver(() => Cause)
 export class CauseResolver {
@@ -30,7 +30,7 @@ export class CauseResolver {
   confirmCause(
     @Arg("id", () => ID) id: string,
     @Arg("evidence") evidence: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.causes.judge(
@@ -47,7 +47,7 @@ export class CauseResolver {
   refuteCause(
     @Arg("id", () => ID) id: string,
     @Arg("evidence") evidence: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.causes.judge(
@@ -66,7 +66,7 @@ export class CauseResolver {
   reopenCause(
     @Arg("id", () => ID) id: string,
     @Arg("reason") reason: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.causes.judge(

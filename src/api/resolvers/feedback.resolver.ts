@@ -5,6 +5,7 @@ import { Customer, Feedback, FeedbackScore, ServiceTicket, SurveyTemplate, User 
 import { requireActor, type RequestContext } from "../context";
 import { PageArgs } from "../pagination";
 import { FeedbackConnection, FeedbackFilterInput, RecordFeedbackInput } from "../types/feedback.types";
+import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 
 @Resolver(() => Feedback)
 export class FeedbackResolver {
@@ -29,11 +30,7 @@ export class FeedbackResolver {
     @Arg("id", () => ID) id: string,
     @Arg("status", () => VerificationStatus) status: VerificationStatus,
     @Arg("note", { description: "Why: the call-back outcome, the ticket comparison, …" }) note: string,
-    @Arg("expectedVersion", () => Int, {
-      nullable: true,
-      description: "The version last seen; if the feedback changed since, the call fails with VERSION_CONFLICT.",
-    })
-    expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.feedback.setVerification(parseId(id, "id"), status, note, expectedVersion);

@@ -38,6 +38,7 @@ import {
   RegisterComplaintInput,
   TriageInput,
 } from "../types/issue.types";
+import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 
 /** Parses a list of ids, each named by its position (`feedbackIds.3`), at most 250 of them. */
 function parseIds(values: string[], field: string): number[] {
@@ -45,7 +46,6 @@ function parseIds(values: string[], field: string): number[] {
   return values.map((value, i) => parseId(value, `${field}.${i}`));
 }
 
-const VERSION = { nullable: true, description: "The version you saw; a newer one is a VERSION_CONFLICT." };
 
 @Resolver(() => Issue)
 export class IssueResolver {
@@ -119,7 +119,7 @@ export class IssueResolver {
   triageIssue(
     @Arg("id", () => ID) id: string,
     @Arg("input") input: TriageInput,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.triage(
@@ -135,7 +135,7 @@ export class IssueResolver {
   assignIssue(
     @Arg("id", () => ID) id: string,
     @Arg("assigneeId", () => ID) assigneeId: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.assign(
@@ -150,7 +150,7 @@ export class IssueResolver {
   @Mutation(() => IssueResult, { description: "START_ANALYSIS: root-cause analysis begins." })
   startAnalysis(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.simpleEvent(requireActor(ctx), parseId(id, "id"), "START_ANALYSIS", {
@@ -164,7 +164,7 @@ export class IssueResolver {
   })
   proposePlan(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.simpleEvent(requireActor(ctx), parseId(id, "id"), "PROPOSE_PLAN", {
@@ -185,7 +185,7 @@ export class IssueResolver {
     })
     approvedBudgetActionItemIds: string[],
     @Arg("comment", () => String, { nullable: true }) comment: string | null,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.approvePlan(
@@ -202,7 +202,7 @@ export class IssueResolver {
   rejectPlan(
     @Arg("id", () => ID) id: string,
     @Arg("comment") comment: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.simpleEvent(requireActor(ctx), parseId(id, "id"), "REJECT_PLAN", {
@@ -215,7 +215,7 @@ export class IssueResolver {
   @Mutation(() => IssueResult, { description: "START_VERIFICATION once every action item is closed." })
   startVerification(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.simpleEvent(
@@ -231,7 +231,7 @@ export class IssueResolver {
   closeIssue(
     @Arg("id", () => ID) id: string,
     @Arg("summary", () => String, { nullable: true }) summary: string | null,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.close(
@@ -249,7 +249,7 @@ export class IssueResolver {
   reopenIssue(
     @Arg("id", () => ID) id: string,
     @Arg("reason") reason: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.reopen(
@@ -265,7 +265,7 @@ export class IssueResolver {
   cancelIssue(
     @Arg("id", () => ID) id: string,
     @Arg("reason") reason: string,
-    @Arg("expectedVersion", () => Int, VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.simpleEvent(requireActor(ctx), parseId(id, "id"), "CANCEL", {

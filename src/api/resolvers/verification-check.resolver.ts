@@ -11,11 +11,8 @@ import {
   VerificationCheckFilterInput,
   VerificationCheckResult,
 } from "../types/verification-check.types";
+import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 
-const EXPECTED_VERSION = {
-  nullable: true,
-  description: "The version last seen; a different current version is refused with VERSION_CONFLICT.",
-} as const;
 
 @Resolver(() => VerificationCheck)
 export class VerificationCheckResolver {
@@ -36,7 +33,7 @@ export class VerificationCheckResolver {
   })
   startVerificationSurvey(
     @Arg("id", () => ID) id: string,
-    @Arg("expectedVersion", () => Int, EXPECTED_VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.verificationChecks.startSurvey(requireActor(ctx), parseId(id, "id"), expectedVersion);
@@ -51,7 +48,7 @@ export class VerificationCheckResolver {
   completeVerificationCheck(
     @Arg("id", () => ID) id: string,
     @Arg("input") input: CompleteVerificationInput,
-    @Arg("expectedVersion", () => Int, EXPECTED_VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.verificationChecks.complete(requireActor(ctx), parseId(id, "id"), input, expectedVersion);
@@ -64,7 +61,7 @@ export class VerificationCheckResolver {
   cancelVerificationCheck(
     @Arg("id", () => ID) id: string,
     @Arg("reason", { description: "Why the check is abandoned." }) reason: string,
-    @Arg("expectedVersion", () => Int, EXPECTED_VERSION) expectedVersion: number | null,
+    @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.verificationChecks.cancel(requireActor(ctx), parseId(id, "id"), reason, expectedVersion);

@@ -1,7 +1,7 @@
 import { gql } from "graphql-request";
-import { ActionItem, Cause, Issue } from "../../src/entity";
-import { CauseCategory, IssueKind } from "../../src/common/enums";
+import { ActionItem } from "../../src/entity";
 import { createWorld, errorsOf, Person, startTestApp, tableCounts, TestApp, World } from "../support/test-app";
+import { analysedIssue } from "../support/fixtures";
 
 /**
  * Adjustment requests through the GraphQL API: the owner side asks to change an action item's
@@ -338,33 +338,3 @@ describe("adjustment requests", () => {
     expect(await request("999999")).toBeNull();
   });
 });
-
-/**
- * An issue in analysis with a confirmed cause, written directly so these tests do not depend on
- * the issue and cause APIs.
- */
-async function analysedIssue(app: TestApp, w: World): Promise<{ issueId: string; causeId: string }> {
-  const issues = app.dataSource.getRepository(Issue);
-  const issue = await issues.save(
-    issues.create({
-      kind: IssueKind.SYSTEMIC,
-      title: "夜间报修响应慢",
-      description: "夜间报修平均响应 5 小时",
-      departmentId: Number(w.serviceDept),
-      assigneeId: Number(w.serviceLead.id),
-      createdById: Number(w.quality.id),
-      state: "analyzing",
-    }),
-  );
-  const causes = app.dataSource.getRepository(Cause);
-  const cause = await causes.save(
-    causes.create({
-      issueId: issue.id,
-      category: CauseCategory.MAN,
-      text: "夜班无调度",
-      state: "confirmed",
-      createdById: Number(w.quality.id),
-    }),
-  );
-  return { issueId: String(issue.id), causeId: String(cause.id) };
-}

@@ -1,6 +1,7 @@
 import { ClientError, GraphQLClient } from "graphql-request";
 import { DataSource } from "typeorm";
 import type { Role } from "../../workflows/actor";
+import { ManualClock, useClock } from "../../src/common/clock";
 import { createDataSource } from "../../src/db/data-source";
 import { RunningServer, startServer } from "../../src/server";
 import { createServices, Services } from "../../src/service";
@@ -12,6 +13,8 @@ export interface TestApp {
   services: Services;
   /** Every SQL statement run since the last `statements.length = 0`. */
   statements: string[];
+  /** The server's clock: stands still at the start time until a test moves it. */
+  clock: ManualClock;
   client(token?: string): GraphQLClient;
   stop(): Promise<void>;
 }
@@ -23,12 +26,15 @@ export async function startTestApp(): Promise<TestApp> {
   const dataSource = createDataSource(database.config, { onQuery: (sql) => statements.push(sql) });
   await dataSource.initialize();
   await dataSource.runMigrations();
+  const clock = new ManualClock();
+  useClock(dataSource, clock);
   const server: RunningServer = await startServer({ dataSource, port: 0, host: "127.0.0.1" });
   return {
     url: server.url,
     dataSource,
     services: createServices(dataSource),
     statements,
+    clock,
     client: (token) =>
       new GraphQLClient(server.url, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
     stop: async () => {

@@ -3,6 +3,8 @@ import { adjustmentRequestWorkflow } from "./adjustment-request.machine";
 import { causeWorkflow } from "./cause.machine";
 import { issueWorkflow } from "./issue.machine";
 import type { Workflow } from "./runtime";
+import { surveyCampaignWorkflow } from "./survey-campaign.machine";
+import { surveyInvitationWorkflow } from "./survey-invitation.machine";
 import { verificationCheckWorkflow } from "./verification-check.machine";
 
 export * from "./actor";
@@ -11,6 +13,8 @@ export * from "./action-item.machine";
 export * from "./adjustment-request.machine";
 export * from "./cause.machine";
 export * from "./issue.machine";
+export * from "./survey-campaign.machine";
+export * from "./survey-invitation.machine";
 export * from "./verification-check.machine";
 
 /** The names under which the machine-definition query exposes the workflows. */
@@ -19,7 +23,9 @@ export type WorkflowName =
   | "actionItem"
   | "adjustmentRequest"
   | "verificationCheck"
-  | "cause";
+  | "cause"
+  | "surveyCampaign"
+  | "surveyInvitation";
 
 /** Every workflow by name, for the machine-definition query and generated diagrams. */
 export const WORKFLOWS: Readonly<Record<WorkflowName, Workflow<any, any, any>>> = {
@@ -28,4 +34,6 @@ export const WORKFLOWS: Readonly<Record<WorkflowName, Workflow<any, any, any>>> 
   adjustmentRequest: adjustmentRequestWorkflow,
   verificationCheck: verificationCheckWorkflow,
   cause: causeWorkflow,
+  surveyCampaign: surveyCampaignWorkflow,
+  surveyInvitation: surveyInvitationWorkflow,
 };

@@ -1,4 +1,5 @@
-import { DataSource, SelectQueryBuilder } from "typeorm";
+import { DataSource, IsNull, SelectQueryBuilder } from "typeorm";
+import { clockOf } from "../common/clock";
 import { TicketType } from "../common/enums";
 import { badInput } from "../common/errors";
 import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
@@ -6,10 +7,12 @@ import { inTransaction } from "../db/transaction";
 import { Customer, Department, ServiceTicket, SurveyDimension, SurveyTemplate } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import { findOrFail } from "./common";
+import { schedulePostServiceInvitations } from "./invitation-scheduling";
 
 export interface NewCustomer {
   name: string;
   phone?: string | null;
+  email?: string | null;
   region?: string | null;
 }
 
@@ -53,7 +56,7 @@ export interface NewSurveyTemplate {
 }
 
 /** Column widths of the reference tables, so inputs refuse what the columns cannot hold. */
-export const REFERENCE_LIMITS = { phone: 32, region: 64, engineer: 100, ticketCode: 64 } as const;
+export const REFERENCE_LIMITS = { phone: 32, email: 191, region: 64, engineer: 100, ticketCode: 64 } as const;
 
 /** A template asks one or two open questions at most, so a survey stays short. */
 export const MAX_OPEN_QUESTIONS = 2;
@@ -87,6 +90,7 @@ export class ReferenceService {
     const customer = {
       name: requireText(input.name, "input.name", TEXT_LIMITS.name),
       phone: optionalText(input.phone, "input.phone", REFERENCE_LIMITS.phone),
+      email: optionalText(input.email, "input.email", REFERENCE_LIMITS.email),
       region: optionalText(input.region, "input.region", REFERENCE_LIMITS.region),
     };
     return inTransaction(this.dataSource, (tx) =>
@@ -104,6 +108,7 @@ export class ReferenceService {
   /**
    * Records a service ticket. The response and completion times cannot precede the opening (the
    * response-time statistics would turn negative), and the code is the service system's key.
+   * A ticket recorded as completed gets its post-service survey invitation in the same transaction.
    */
   async createServiceTicket(input: NewServiceTicket): Promise<ServiceTicket> {
     const code = requireText(input.code, "input.code", REFERENCE_LIMITS.ticketCode);
@@ -133,10 +138,38 @@ export class ReferenceService {
           if (await repo.existsBy({ code })) {
             throw badInput("input.code", `a ticket with code "${code}" exists already`);
           }
-          return repo.save(repo.create(ticket));
+          const saved = await repo.save(repo.create(ticket));
+          await schedulePostServiceInvitations(tx, saved);
+          return saved;
         }),
       "input.code",
     );
+  }
+
+  /**
+   * Records that the service of a ticket was completed (now by default). The completion is
+   * written once: a conditional update on `completedAt IS NULL` refuses a second one, so a retried
+   * request cannot move the date nor survey the customer twice. The post-service survey invitation
+   * is scheduled in the same transaction.
+   */
+  completeServiceTicket(id: number, completedAt?: Date | null): Promise<ServiceTicket> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const ticket = await findOrFail(tx, ServiceTicket, id, "ServiceTicket");
+      const now = clockOf(tx).now();
+      const at = completedAt ?? now;
+      if (ticket.completedAt) throw badInput("id", `the ticket was completed at ${ticket.completedAt.toISOString()}`);
+      if (at.getTime() < ticket.openedAt.getTime()) throw badInput("completedAt", "must not be before openedAt");
+      if (ticket.firstResponseAt && at.getTime() < ticket.firstResponseAt.getTime()) {
+        throw badInput("completedAt", "must not be before firstResponseAt");
+      }
+      // A minute of leeway for clocks that disagree slightly; a later time is a typo.
+      if (at.getTime() > now.getTime() + 60_000) throw badInput("completedAt", "is in the future");
+      const result = await tx.getRepository(ServiceTicket).update({ id, completedAt: IsNull() }, { completedAt: at });
+      if (result.affected !== 1) throw badInput("id", "the ticket was completed by another request");
+      const completed = await tx.getRepository(ServiceTicket).findOneByOrFail({ id });
+      await schedulePostServiceInvitations(tx, completed);
+      return completed;
+    });
   }
 
   listServiceTickets(filter: ServiceTicketFilter, page: PageArgs): Promise<Connection<ServiceTicket>> {

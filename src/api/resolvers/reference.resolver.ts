@@ -62,6 +62,21 @@ export class ReferenceResolver {
     });
   }
 
+  @Authorized(["AGENT", "QUALITY_SPECIALIST", "ADMIN"])
+  @Mutation(() => ServiceTicket, {
+    description:
+      "Records that a ticket's service was completed (once); active post-service survey campaigns covering it " +
+      "schedule the customer's invitation.",
+  })
+  completeServiceTicket(
+    @Arg("id", () => ID) id: string,
+    @Arg("completedAt", () => Date, { nullable: true, description: "When the service was completed; default now." })
+    completedAt: Date | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.reference.completeServiceTicket(parseId(id, "id"), completedAt);
+  }
+
   @Authorized()
   @Query(() => ServiceTicket, { nullable: true, description: "A service ticket by id." })
   serviceTicket(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {

@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsEmail,
   IsPositive,
   Matches,
   MaxLength,
@@ -30,6 +31,11 @@ export class CreateCustomerInput {
   @Field(() => String, { nullable: true, description: "Phone: digits, +, - and spaces; at most 32." })
   @Matches(PHONE_PATTERN, { message: "phone may contain only digits, +, - and spaces (at most 32)" })
   phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: "E-mail address for surveys and notices." })
+  @IsEmail({}, { message: "email must be an e-mail address" })
+  @MaxLength(REFERENCE_LIMITS.email)
+  email?: string | null;
 
   @Field(() => String, { nullable: true, description: "Sales/service region." })
   @MaxLength(REFERENCE_LIMITS.region)

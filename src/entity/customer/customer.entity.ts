@@ -17,6 +17,14 @@ export class Customer {
   @Column({ type: "varchar", length: 32, nullable: true })
   phone: string | null;
 
+  @Field(() => String, { nullable: true, description: "Customer number in the CRM or service system, unique." })
+  @Column({ type: "varchar", length: 64, nullable: true, unique: true })
+  code: string | null;
+
+  @Field(() => String, { nullable: true, description: "E-mail address for surveys and notices." })
+  @Column({ type: "varchar", length: 191, nullable: true })
+  email: string | null;
+
   @Field(() => String, { nullable: true, description: "Sales/service region." })
   @Column({ type: "varchar", length: 64, nullable: true })
   region: string | null;

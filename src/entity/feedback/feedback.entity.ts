@@ -42,6 +42,26 @@ export class Feedback {
   @Column({ type: "varchar", length: 500, nullable: true })
   verificationNote: string | null;
 
+  /** Who last set the verification status (null while nobody has). */
+  @Column({ type: "int", nullable: true })
+  verifiedById: number | null;
+
+  @Field(() => Date, { nullable: true, description: "Feedback to verify (待核实) must be verified by then." })
+  @DateTimeColumn({ nullable: true })
+  verificationDueAt: Date | null;
+
+  /** The survey invitation this answers, when it came through one. */
+  @Index()
+  @Column({ type: "int", nullable: true })
+  invitationId: number | null;
+
+  /**
+   * Identity of an imported row (the survey tool's response id, or a hash of the row), unique so
+   * that importing the same export twice inserts nothing new.
+   */
+  @Column({ type: "varchar", length: 64, nullable: true, unique: true })
+  importKey: string | null;
+
   @Field({ description: "When the customer gave the feedback." })
   @DateTimeColumn()
   receivedAt: Date;

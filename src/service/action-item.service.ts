@@ -15,6 +15,8 @@ import { ActionItem, Cause, Department, ProgressUpdate, User } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import { findOrFail, reload, whereStateIn } from "./common";
 import { assertIssueAllows, guardedText } from "./issue.service";
+import { scheduleActionOverdue } from "./action-overdue";
+import { clockOf } from "../common/clock";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
 /** A validated new action item; ids are parsed, text and days are checked by the service. */
@@ -54,7 +56,7 @@ const FINISHED_STATES = ["done", "cancelled"];
 
 
 /** Overdue: the planned end has passed and the action is neither done nor cancelled. */
-export function isOverdue(item: ActionItem, today: string = todayUtc()): boolean {
+export function isOverdue(item: ActionItem, today: string): boolean {
   return item.plannedEnd < today && !FINISHED_STATES.includes(item.state);
 }
 
@@ -117,6 +119,11 @@ export async function sendActionItemEvent(
 export class ActionItemService {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Whether the action is overdue today, by the data source's clock (injected in tests). */
+  isOverdue(item: ActionItem): boolean {
+    return isOverdue(item, todayUtc(clockOf(this.dataSource).now()));
+  }
+
   /**
    * Drafts an action item into the issue's plan, as the issue machine's EDIT_ANALYSIS allows.
    * The department defaults to the owner's. Logs the creation.
@@ -165,6 +172,7 @@ export class ActionItemService {
         }),
       );
       await logCreation(tx, WorkflowEntity.ACTION_ITEM, item.id, item.state, actor.id);
+      await scheduleActionOverdue(tx, item, clockOf(tx).now());
       return reload(tx, ActionItem, item.id);
     });
   }
@@ -232,7 +240,7 @@ export class ActionItemService {
       actor,
       expectedVersion,
       reason: note,
-      set: { completionNote: note, actualEnd: todayUtc() },
+      set: { completionNote: note, actualEnd: todayUtc(clockOf(this.dataSource).now()) },
     });
   }
 
@@ -273,7 +281,7 @@ export class ActionItemService {
     if (from) query.andWhere("a.plannedEnd >= :from", { from });
     if (to) query.andWhere("a.plannedEnd <= :to", { to });
     if (filter.overdue != null) {
-      const params = { today: todayUtc(), finished: FINISHED_STATES };
+      const params = { today: todayUtc(clockOf(this.dataSource).now()), finished: FINISHED_STATES };
       if (filter.overdue) {
         query.andWhere("a.plannedEnd < :today AND a.state NOT IN (:...finished)", params);
       } else {

@@ -13,6 +13,8 @@ import { optionalDay, optionalText, requireText, TEXT_LIMITS } from "../common/v
 import { ActionItem, AdjustmentRequest, User } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import { sendActionItemEvent } from "./action-item.service";
+import { scheduleActionOverdue } from "./action-overdue";
+import { clockOf } from "../common/clock";
 import { findOrFail, reload, whereStateIn } from "./common";
 import { guardedText } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
@@ -229,7 +231,7 @@ export class AdjustmentRequestService {
       const changes = decision.changes?.(request, item) ?? { request: {} };
       await this.moveRequest(tx, request, decision, {
         ...changes.request,
-        ...(decision.resolvesAction ? { decidedAt: new Date() } : {}),
+        ...(decision.resolvesAction ? { decidedAt: clockOf(tx).now() } : {}),
       });
       if (decision.resolvesAction) {
         await sendActionItemEvent(tx, item, {
@@ -239,6 +241,10 @@ export class AdjustmentRequestService {
           reason: decision.reason,
           set: changes.item,
         });
+        // A new planned end is a new deadline: its own overdue job (the old one is cancelled).
+        if (changes.item?.plannedEnd !== undefined) {
+          await scheduleActionOverdue(tx, await reload(tx, ActionItem, item.id), clockOf(tx).now());
+        }
       }
       return reload(tx, AdjustmentRequest, request.id);
     });

@@ -19,6 +19,7 @@ import {
   Quadrant,
   WorkflowEntity,
 } from "../common/enums";
+import { clockOf } from "../common/clock";
 import { TransitionError, TransitionErrorCode } from "../common/error-results";
 import { badInput, notFound } from "../common/errors";
 import { inTransaction } from "../db/transaction";
@@ -35,6 +36,7 @@ import {
 import { flagsOfQuadrant } from "../entity/issue/issue.entity";
 import { findOrFail, reload, whereStateIn } from "./common";
 import { insertFeedback } from "./feedback.service";
+import { afterIssueCreated, afterIssueTransition } from "./intake-hooks";
 import { IssueFactsSnapshot, loadIssueFacts } from "./issue-facts";
 import { applyTransition, assertAllowed, attempt, logCreation } from "./workflow-runner";
 
@@ -120,6 +122,7 @@ export async function sendIssueEvent(
   const issue = await lockIssue(tx, issueId);
   const { context, facts } = await issueMachineInput(tx, issue, options);
   const set = typeof options.set === "function" ? options.set(issue) : options.set;
+  const fromState = issue.state;
   await applyTransition(tx, {
     workflow: issueWorkflow,
     entityType: WorkflowEntity.ISSUE,
@@ -130,7 +133,11 @@ export async function sendIssueEvent(
     expectedVersion: options.expectedVersion,
     set,
   });
-  return reload(tx, Issue, issueId);
+  const updated = await reload(tx, Issue, issueId);
+  if (updated.state !== fromState) {
+    await afterIssueTransition(tx, { issue: updated, fromState, event: type, actor });
+  }
+  return updated;
 }
 
 /**
@@ -229,7 +236,7 @@ export class IssueService {
     const description =
       optionalText(input.description, "input.description", TEXT_LIMITS.longText) ?? comment ?? "";
     return this.transaction(async (tx) => {
-      const feedback = await insertFeedback(tx, actor.id, {
+      const feedback = await insertFeedback(tx, actor, {
         customerId: input.customerId,
         ticketId: input.ticketId,
         templateId: null,
@@ -237,16 +244,16 @@ export class IssueService {
         channel: input.channel,
         scores: input.scores,
         comment,
-        receivedAt: input.receivedAt ?? new Date(),
-      });
-      const issue = await this.insertIssue(tx, actor, {
+        receivedAt: input.receivedAt ?? clockOf(tx).now(),
+      }, { applyIntakeRules: false });
+      const issue = await insertIssue(tx, actor, {
         kind: IssueKind.COMPLAINT,
         title,
         description,
         customerId: input.customerId,
         complaintTier: input.tier,
       });
-      await this.insertEvidence(tx, actor, issue.id, [feedback.id]);
+      await insertEvidence(tx, actor, issue.id, [feedback.id]);
       return issue;
     });
   }
@@ -265,7 +272,7 @@ export class IssueService {
         input.evidenceFeedbackIds,
         "input.evidenceFeedbackIds",
       );
-      const issue = await this.insertIssue(tx, actor, {
+      const issue = await insertIssue(tx, actor, {
         kind: input.kind,
         title,
         description: description ?? "",
@@ -274,7 +281,7 @@ export class IssueService {
         departmentId: input.departmentId,
         customerId: input.customerId,
       });
-      await this.insertEvidence(tx, actor, issue.id, feedbackIds);
+      await insertEvidence(tx, actor, issue.id, feedbackIds);
       return issue;
     });
   }
@@ -301,7 +308,7 @@ export class IssueService {
         });
       }
       const ids = await this.existingFeedback(tx, feedbackIds, "feedbackIds");
-      await this.insertEvidence(tx, actor, issueId, ids);
+      await insertEvidence(tx, actor, issueId, ids);
       return reload(tx, Issue, issueId);
     });
   }
@@ -410,7 +417,7 @@ export class IssueService {
     return attempt(this.dataSource, (tx) =>
       sendIssueEvent(tx, id, actor, "CLOSE", {
         reason: summary,
-        set: { closedAt: new Date() },
+        set: { closedAt: clockOf(tx).now() },
         expectedVersion,
       }),
     );
@@ -454,19 +461,6 @@ export class IssueService {
     return inTransaction(this.dataSource, work);
   }
 
-  private async insertIssue(
-    tx: EntityManager,
-    actor: Actor,
-    values: Partial<Issue> & Pick<Issue, "kind" | "title" | "description">,
-  ): Promise<Issue> {
-    const repo = tx.getRepository(Issue);
-    const saved = await repo.save(
-      repo.create({ ...values, state: INITIAL_ISSUE_STATE, cycle: 1, createdById: actor.id }),
-    );
-    await logCreation(tx, WorkflowEntity.ISSUE, saved.id, INITIAL_ISSUE_STATE, actor.id);
-    return reload(tx, Issue, saved.id);
-  }
-
   /** Checks every feedback id exists; returns them without duplicates, in input order. */
   private async existingFeedback(tx: EntityManager, ids: number[], field: string): Promise<number[]> {
     const unique = [...new Set(ids)];
@@ -477,16 +471,35 @@ export class IssueService {
     if (missing >= 0) throw badInput(`${field}.${missing}`, `feedback ${ids[missing]} does not exist`);
     return unique;
   }
+}
 
-  /** Adds evidence links, leaving links that exist already untouched (also under a race). */
-  private async insertEvidence(tx: EntityManager, actor: Actor, issueId: number, feedbackIds: number[]) {
-    if (feedbackIds.length === 0) return;
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(IssueEvidence)
-      .values(feedbackIds.map((feedbackId) => ({ issueId, feedbackId, linkedById: actor.id })))
-      .orIgnore()
-      .execute();
-  }
+/**
+ * Inserts a new issue in `intake` with its creation log row, inside the caller's transaction
+ * (complaint registration, createIssue and intake rules share it).
+ */
+export async function insertIssue(
+  tx: EntityManager,
+  actor: Actor,
+  values: Partial<Issue> & Pick<Issue, "kind" | "title" | "description">,
+): Promise<Issue> {
+  const repo = tx.getRepository(Issue);
+  const saved = await repo.save(
+    repo.create({ ...values, state: INITIAL_ISSUE_STATE, cycle: 1, createdById: actor.id }),
+  );
+  await logCreation(tx, WorkflowEntity.ISSUE, saved.id, INITIAL_ISSUE_STATE, actor.id);
+  const issue = await reload(tx, Issue, saved.id);
+  await afterIssueCreated(tx, issue, actor);
+  return issue;
+}
+
+/** Adds evidence links, leaving links that exist already untouched (also under a race). */
+export async function insertEvidence(tx: EntityManager, actor: Actor, issueId: number, feedbackIds: number[]) {
+  if (feedbackIds.length === 0) return;
+  await tx
+    .createQueryBuilder()
+    .insert()
+    .into(IssueEvidence)
+    .values(feedbackIds.map((feedbackId) => ({ issueId, feedbackId, linkedById: actor.id })))
+    .orIgnore()
+    .execute();
 }

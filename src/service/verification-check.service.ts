@@ -9,6 +9,7 @@ import {
   verificationCheckWorkflow,
 } from "../../workflows/verification-check.machine";
 import { Connection, PageArgs, paginate } from "../api/pagination";
+import { clockOf } from "../common/clock";
 import { MetricDirection, VerificationStatus, WorkflowEntity } from "../common/enums";
 import { badInput } from "../common/errors";
 import { TransitionError } from "../common/error-results";
@@ -206,7 +207,7 @@ export class VerificationCheckService {
           sampleSize: measurement.sampleSize,
           afterFrom: window.from,
           afterTo: window.to,
-          completedAt: new Date(),
+          completedAt: clockOf(tx).now(),
         },
       });
       // The machine has decided the verdict; a failure is what reopens the analysis.
@@ -302,7 +303,7 @@ function checkFacts(
  * The customers an issue affects: those whose feedback is linked to it as evidence, plus the
  * complaining customer of the issue itself.
  */
-async function affectedCustomerIds(tx: EntityManager, issue: Issue): Promise<number[]> {
+export async function affectedCustomerIds(tx: EntityManager, issue: Issue): Promise<number[]> {
   const rows = await tx
     .getRepository(IssueEvidence)
     .createQueryBuilder("e")

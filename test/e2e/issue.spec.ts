@@ -199,6 +199,9 @@ describe("issues", () => {
         issue: 1,
         issue_evidence: 1,
         transition_log: 1,
+        // The complaint's SLA clock and its respond, plan and close deadlines.
+        complaint_sla: 1,
+        scheduled_job: 3,
       });
       expect(issue).toMatchObject({
         kind: "COMPLAINT",

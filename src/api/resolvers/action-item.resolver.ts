@@ -23,7 +23,6 @@ import {
   TransitionLog,
   User,
 } from "../../entity";
-import { isOverdue } from "../../service/action-item.service";
 import { RequestContext, requireActor } from "../context";
 import {
   ActionItemConnection,
@@ -268,8 +267,8 @@ export class ActionItemResolver {
   @FieldResolver(() => Boolean, {
     description: "Planned end has passed (UTC) and the action is neither done nor cancelled.",
   })
-  overdue(@Root() item: ActionItem): boolean {
-    return isOverdue(item);
+  overdue(@Root() item: ActionItem, @Ctx() ctx: RequestContext): boolean {
+    return ctx.services.actionItems.isOverdue(item);
   }
 }
 

@@ -14,6 +14,7 @@ import {
 @Entity("issue")
 @Index(["state", "id"])
 @Index(["departmentId", "state"])
+@Index(["category", "state"])
 export class Issue {
   @Field(() => ID)
   @PrimaryGeneratedColumn()
@@ -53,6 +54,13 @@ export class Issue {
 
   @Column({ type: "int", nullable: true })
   departmentId: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Problem category (a keyword tag or dimension code); intake rules attach matching feedback to an open issue of the same category.",
+  })
+  @Column({ type: "varchar", length: 64, nullable: true })
+  category: string | null;
 
   @Index()
   @Column({ type: "int", nullable: true })

@@ -1,0 +1,202 @@
+import { performance } from "node:perf_hooks";
+import { DataSource, EntityManager } from "typeorm";
+import { clockOf } from "../common/clock";
+import { inTransaction } from "../db/transaction";
+import type { ImportedFeedback } from "../service/intake-hooks";
+import { ImportError } from "./import-error";
+import { DEFAULT_MAPPING, ImportKind, ImportMapping, resolveColumns } from "./mapping";
+import { RejectReport, RowError } from "./report";
+import { compilePlan, ImportPlan, RowContext } from "./row-context";
+import { ImportInput, openRowSource, TextEncoding } from "./row-source";
+
+export const DEFAULT_BATCH_SIZE = 1000;
+const MAX_BATCH_SIZE = 10_000;
+const ERROR_SAMPLE = 100;
+
+export interface ImportOptions {
+  /** Default: DEFAULT_MAPPING (the common Chinese export). */
+  mapping?: ImportMapping;
+  /** Rows per transaction, default 1,000. */
+  batchSize?: number;
+  /**
+   * Where to write the rejected-rows CSV. With `onlyIfRejected` no file is written when every row
+   * was accepted (the CLI's default report next to the input); otherwise it is always written.
+   */
+  report?: { file: string; onlyIfRejected?: boolean } | null;
+  /** Create customers the file names but qloop does not know (default true); false rejects those rows. */
+  createCustomers?: boolean;
+  encoding?: TextEncoding;
+  /** Overrides the mapping's keyPrefix (feedback only). */
+  keyPrefix?: string;
+  /**
+   * Replaces the import hook (prepareFeedbackImport: keyword tags and verification flags) for
+   * this import: called after each batch instead, and comments are not tagged while parsing. Only
+   * the benchmark sets it, to measure what the hook costs; every real import runs the hook.
+   */
+  afterFeedbackImported?: (tx: EntityManager, feedback: readonly ImportedFeedback[]) => Promise<void>;
+  /** Called about ten times a second and after every batch. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportCounts {
+  /** Data rows read (blank lines not counted). */
+  read: number;
+  inserted: number;
+  /** Rows whose record exists already: imported before, or earlier in the same file. */
+  alreadyPresent: number;
+  /** Rows refused, each listed in the report with its reasons. */
+  rejected: number;
+  /** Customers created from rows naming an unknown customer code. */
+  customersCreated: number;
+}
+
+export interface ImportProgress extends ImportCounts {
+  bytesRead: number;
+  totalBytes: number | null;
+  elapsedMs: number;
+}
+
+export interface ImportSummary extends ImportCounts {
+  kind: ImportKind;
+  file: string;
+  /** Headers nothing read, so a misspelt header does not go unnoticed. */
+  ignoredColumns: string[];
+  /** The report written, or null when none was. */
+  reportFile: string | null;
+  /** The first report lines, for callers that do not read the file. */
+  errors: RowError[];
+  elapsedMs: number;
+}
+
+/** What a batch write did; rows it refused (e.g. a ticket of another customer) come back as errors. */
+export interface BatchOutcome {
+  inserted: number;
+  alreadyPresent: number;
+  customersCreated: number;
+  rejected: RowError[];
+}
+
+/** One import kind: how a row is parsed and how a batch of parsed rows is written. */
+export interface ImportHandler<T extends { row: number }> {
+  /** The parsed row, or null after recording its problems on the context. Must not touch the database. */
+  parse(row: RowContext): T | null;
+  /** Writes one batch inside its transaction; looks things up per batch, never per row. */
+  write(tx: EntityManager, rows: T[]): Promise<BatchOutcome>;
+}
+
+export type HandlerFactory<T extends { row: number }> = (
+  dataSource: DataSource,
+  plan: ImportPlan,
+  options: ImportOptions,
+) => Promise<ImportHandler<T>>;
+
+/**
+ * Streams a file through a handler: rows are parsed as they are read, written in batches of
+ * `batchSize` (one transaction each), and the next batch is parsed while the previous one is being
+ * written. A rejected row never aborts the import and never writes anything; a broken file
+ * (malformed CSV) or a database error stops it, keeping the batches already committed, which a
+ * rerun skips as already present.
+ */
+export async function runImport<T extends { row: number }>(
+  dataSource: DataSource,
+  input: ImportInput,
+  kind: ImportKind,
+  options: ImportOptions,
+  makeHandler: HandlerFactory<T>,
+): Promise<ImportSummary> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new ImportError(`batch size must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+  }
+  const mapping = options.mapping ?? DEFAULT_MAPPING;
+  const source = await openRowSource(input, options.encoding);
+  const counts: ImportCounts = { read: 0, inserted: 0, alreadyPresent: 0, rejected: 0, customersCreated: 0 };
+  const sample: RowError[] = [];
+  const progress = () =>
+    options.onProgress?.({
+      ...counts,
+      bytesRead: source.bytesRead(),
+      totalBytes: source.totalBytes,
+      elapsedMs: performance.now() - started,
+    });
+  let layout;
+  let report: RejectReport | null = null;
+  let inFlight: Promise<void> | null = null;
+  try {
+    // The whole file is refused before anything is written when its headers do not fit.
+    layout = resolveColumns(source.headers, mapping, kind);
+    const plan = compilePlan(mapping, layout, clockOf(dataSource).now());
+    const handler = await makeHandler(dataSource, plan, options);
+    const rejects = new RejectReport(options.report?.file ?? null, !options.report?.onlyIfRejected);
+    report = rejects;
+
+    const record = (errors: RowError[]) => {
+      if (errors.length === 0) return;
+      errors.sort((a, b) => a.row - b.row);
+      rejects.write(errors);
+      sample.push(...errors.slice(0, ERROR_SAMPLE - sample.length));
+      counts.rejected += new Set(errors.map((e) => e.row)).size;
+    };
+    const writeBatch = async (rows: T[], errors: RowError[]) => {
+      if (rows.length > 0) {
+        const outcome = await inTransaction(dataSource, (tx) => handler.write(tx, rows));
+        counts.inserted += outcome.inserted;
+        counts.alreadyPresent += outcome.alreadyPresent;
+        counts.customersCreated += outcome.customersCreated;
+        errors.push(...outcome.rejected);
+      }
+      record(errors);
+      progress();
+    };
+
+    let rows: T[] = [];
+    let errors: RowError[] = [];
+    let consumed = 0;
+    let lastProgress = 0;
+    for await (const chunk of source.rows) {
+      for (const sourceRow of chunk) {
+        const context = new RowContext(sourceRow, plan);
+        if (context.isBlank()) continue;
+        counts.read++;
+        consumed++;
+        // Parsing is synchronous CPU work: let the in-flight batch's database replies through now
+        // and then, or its round trips would wait for a whole chunk of the file to be parsed.
+        if (inFlight && (counts.read & 15) === 0) await new Promise((resolve) => setImmediate(resolve));
+        const parsed = handler.parse(context);
+        if (parsed !== null && context.errors.length === 0) rows.push(parsed);
+        else errors.push(...context.errors);
+        if (consumed >= batchSize) {
+          if (inFlight) await inFlight;
+          inFlight = writeBatch(rows, errors);
+          // Marked handled at once; a failure still surfaces at the next await of inFlight.
+          inFlight.catch(() => undefined);
+          rows = [];
+          errors = [];
+          consumed = 0;
+        }
+        if ((counts.read & 255) === 0 && performance.now() - lastProgress > 100) {
+          lastProgress = performance.now();
+          progress();
+        }
+      }
+    }
+    if (inFlight) await inFlight;
+    inFlight = null;
+    await writeBatch(rows, errors);
+  } finally {
+    // A read error must not leave a batch's transaction running behind the caller's back.
+    if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+    source.close();
+    await report?.close();
+  }
+  return {
+    kind,
+    file: source.name,
+    ...counts,
+    ignoredColumns: layout.ignored,
+    reportFile: report?.written ? report.file : null,
+    errors: sample,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}

@@ -5,6 +5,9 @@
  * carries both statement lists.
  *
  *   npm run migration:generate -- AddSomething   (needs MIGRATION_MYSQL_URL or MariaDB on 127.0.0.1)
+ *   npm run migration:generate -- AddSomething --replace
+ *       regenerates the newest migration (which must be AddSomething, not yet released) in place,
+ *       so a feature under development keeps one migration however often its entities change.
  */
 import "reflect-metadata";
 import fs from "node:fs";
@@ -14,8 +17,9 @@ import { parseDatabaseUrl } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { MIGRATIONS } from "../migrations";
 
-async function pendingStatements(url: string) {
+async function pendingStatements(url: string, applied: typeof MIGRATIONS) {
   const ds = createDataSource(parseDatabaseUrl(url));
+  ds.setOptions({ migrations: applied });
   await ds.initialize();
   await ds.runMigrations();
   const sql = await ds.driver.createSchemaBuilder().log();
@@ -28,6 +32,7 @@ async function pendingStatements(url: string) {
 
 async function main() {
   const name = process.argv[2];
+  const replace = process.argv.includes("--replace");
   if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
     console.error("usage: npm run migration:generate -- PascalCaseName");
     process.exit(2);
@@ -37,17 +42,30 @@ async function main() {
   const admin = await createConnection(serverUrl.replace(/^mariadb:/, "mysql:"));
   await admin.query(`CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   try {
-    const mysql = await pendingStatements(new URL(scratch, serverUrl).toString());
-    const sqlite = await pendingStatements("sqlite::memory:");
+    let applied = MIGRATIONS;
+    let replaced: { file: string; timestamp: number } | null = null;
+    if (replace) {
+      const last = MIGRATIONS[MIGRATIONS.length - 1];
+      const match = last && /^(.*?)(\d{13})$/.exec(last.name);
+      if (!match || match[1] !== name) {
+        console.error(`--replace: the newest migration is ${last?.name}, not ${name}`);
+        process.exit(2);
+      }
+      const timestamp = Number(match[2]);
+      replaced = { file: path.join(__dirname, "..", "migrations", `${timestamp}-${name}.ts`), timestamp };
+      applied = MIGRATIONS.slice(0, -1);
+    }
+    const mysql = await pendingStatements(new URL(scratch, serverUrl).toString(), applied);
+    const sqlite = await pendingStatements("sqlite::memory:", applied);
     if (mysql.up.length === 0 && sqlite.up.length === 0) {
       console.log("entities and migrations agree; nothing to generate");
       return;
     }
-    if (MIGRATIONS.length === 0) {
+    if (applied.length === 0) {
       // The first migration pins the database's character set so that every table is utf8mb4.
       mysql.up.unshift("ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     }
-    const timestamp = Date.now();
+    const timestamp = replaced?.timestamp ?? Date.now();
     const className = `${name}${timestamp}`;
     const file = path.join(__dirname, "..", "migrations", `${timestamp}-${name}.ts`);
     const list = (qs: string[]) => qs.map((q) => `    ${JSON.stringify(q)},`).join("\n");
@@ -88,7 +106,11 @@ ${list(sqlite.down)}
 };
 `,
     );
-    console.log(`wrote ${path.relative(process.cwd(), file)}; add ${className} to migrations/index.ts`);
+    console.log(
+      replaced
+        ? `rewrote ${path.relative(process.cwd(), file)}`
+        : `wrote ${path.relative(process.cwd(), file)}; add ${className} to migrations/index.ts`,
+    );
   } finally {
     await admin.query(`DROP DATABASE \`${scratch}\``);
     await admin.end();

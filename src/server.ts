@@ -28,6 +28,8 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 export async function startServer(options: { dataSource: DataSource; port: number; host?: string }): Promise<RunningServer> {
   const { dataSource } = options;
   const services = createServices(dataSource);
+  // Reference data the intake hooks need: the default keyword taxonomy, seeded once (idempotent).
+  await services.keywords.ensureTaxonomy();
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<RequestContext>({
@@ -37,6 +39,9 @@ export async function startServer(options: { dataSource: DataSource; port: numbe
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    // `qloop serve` handles SIGINT/SIGTERM itself (server, background worker, database in order);
+    // Apollo's own handler would re-raise the signal after stopping and cut that short.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

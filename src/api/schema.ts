@@ -6,10 +6,27 @@ import { authChecker } from "./auth-checker";
 import { ActionItemResolver, ProgressUpdateResolver } from "./resolvers/action-item.resolver";
 import { AdjustmentRequestResolver } from "./resolvers/adjustment-request.resolver";
 import { CauseResolver } from "./resolvers/cause.resolver";
+import {
+  ComplaintSlaAttainmentResolver,
+  ComplaintSlaResolver,
+  IssueSlaResolver,
+  SlaEscalationResolver,
+} from "./resolvers/complaint-sla.resolver";
 import { DirectoryResolver } from "./resolvers/directory.resolver";
-import { FeedbackResolver } from "./resolvers/feedback.resolver";
+import {
+  FeedbackKeywordResolver,
+  FeedbackResolver,
+  FeedbackVerificationEntryResolver,
+  IntakeRuleMatchResolver,
+  IssueIntakeResolver,
+} from "./resolvers/feedback.resolver";
+import { IntakeRuleActionResolver, IntakeRuleResolver } from "./resolvers/intake-rule.resolver";
+import { IntakeSettingsResolver } from "./resolvers/intake-settings.resolver";
+import { KeywordResolver } from "./resolvers/keyword.resolver";
 import { IssueResolver } from "./resolvers/issue.resolver";
+import { OutboxResolver } from "./resolvers/outbox.resolver";
 import { ReferenceResolver, ServiceTicketResolver, SurveyTemplateResolver } from "./resolvers/reference.resolver";
+import { PublicSurveyResolver, SurveyCampaignResolver, SurveyInvitationResolver } from "./resolvers/survey.resolver";
 import { VerificationCheckResolver } from "./resolvers/verification-check.resolver";
 import { WorkflowResolver } from "./resolvers/workflow.resolver";
 
@@ -19,6 +36,14 @@ export const RESOLVERS = [
   ServiceTicketResolver,
   SurveyTemplateResolver,
   FeedbackResolver,
+  FeedbackVerificationEntryResolver,
+  FeedbackKeywordResolver,
+  IntakeRuleMatchResolver,
+  IssueIntakeResolver,
+  KeywordResolver,
+  IntakeRuleResolver,
+  IntakeRuleActionResolver,
+  IntakeSettingsResolver,
   IssueResolver,
   CauseResolver,
   ActionItemResolver,
@@ -26,6 +51,14 @@ export const RESOLVERS = [
   AdjustmentRequestResolver,
   VerificationCheckResolver,
   WorkflowResolver,
+  SurveyCampaignResolver,
+  SurveyInvitationResolver,
+  PublicSurveyResolver,
+  IssueSlaResolver,
+  ComplaintSlaResolver,
+  SlaEscalationResolver,
+  ComplaintSlaAttainmentResolver,
+  OutboxResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

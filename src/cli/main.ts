@@ -7,7 +7,12 @@ import { ConfigError, loadConfig } from "../config";
 import { createDataSource } from "../db/data-source";
 import { printSchemaSdl, schemaFile } from "../api/schema";
 import { startServer } from "../server";
+import { sweepDueJobs, startSweeper } from "../jobs/sweeper";
+import { deliverDueMessages } from "../notify/delivery";
+import { createTransports, parseDeliveryConfig, parseSweepInterval } from "../notify/delivery-config";
 import { createServices } from "../service";
+import { ImportError } from "../import";
+import { registerImportCommands } from "./import-command";
 
 /** Opens the configured database, runs `work`, and always closes it. */
 async function withDatabase<T>(
@@ -20,6 +25,14 @@ async function withDatabase<T>(
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The background worker's settings from the environment (QLOOP_SWEEP_INTERVAL_MS, delivery). */
+function backgroundOptions() {
+  return {
+    intervalMs: parseSweepInterval(process.env.QLOOP_SWEEP_INTERVAL_MS),
+    transports: createTransports(parseDeliveryConfig()),
+  };
 }
 
 function parseRoles(value: string): Role[] {
@@ -45,6 +58,7 @@ export function buildCli(): Command {
     .description("migrate the database, then serve GraphQL (PORT, default 4000; DATABASE_URL, default ./data/qloop.sqlite)")
     .action(async () => {
       const config = loadConfig();
+      const background = backgroundOptions();
       const dataSource = createDataSource(config.database);
       await dataSource.initialize();
       const applied = await dataSource.runMigrations({ transaction: "each" });
@@ -52,8 +66,46 @@ export function buildCli(): Command {
       const where = config.database.kind === "sqlite" ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
       console.log(`qloop: ${applied.length} migration(s) applied; database ${where}`);
       console.log(`qloop: GraphQL ready at ${server.url}`);
+      // Deadlines and outbox delivery run in every serving process; they are safe side by side.
+      const worker = startSweeper(dataSource, background);
       const shutdown = async () => {
         await server.stop();
+        await worker.stop();
+        await dataSource.destroy();
+        process.exit(0);
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    });
+
+  program
+    .command("sweep")
+    .description(
+      "run due deadlines (SLA, reminders, overdue actions) and deliver the outbox, " +
+        "every QLOOP_SWEEP_INTERVAL_MS until stopped (or once with --once)",
+    )
+    .option("--once", "one round (catching up everything due), then exit")
+    .action(async (options: { once?: boolean }) => {
+      const background = backgroundOptions();
+      if (options.once) {
+        const result = await withDatabase(async (_services, dataSource) => {
+          const jobs = await sweepDueJobs(dataSource);
+          const delivery = await deliverDueMessages(dataSource, background.transports);
+          for (const transport of Object.values(background.transports)) await transport?.close?.();
+          return { jobs, delivery };
+        });
+        console.log(
+          `jobs: ${result.jobs.done} done, ${result.jobs.retried} to retry, ${result.jobs.failed} failed; ` +
+            `messages: ${result.delivery.sent} sent, ${result.delivery.retried} to retry, ${result.delivery.dead} dead`,
+        );
+        return;
+      }
+      const dataSource = createDataSource(loadConfig().database);
+      await dataSource.initialize();
+      const worker = startSweeper(dataSource, background);
+      console.log(`qloop: sweeping every ${background.intervalMs} ms`);
+      const shutdown = async () => {
+        await worker.stop();
         await dataSource.destroy();
         process.exit(0);
       };
@@ -147,6 +199,8 @@ export function buildCli(): Command {
       }
     });
 
+  registerImportCommands(program, withDatabase);
+
   return program;
 }
 
@@ -154,7 +208,7 @@ if (require.main === module || process.argv[1]?.endsWith("qloop.js")) {
   buildCli()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      if (error instanceof ConfigError || error instanceof InvalidArgumentError) {
+      if (error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof ImportError) {
         console.error(`qloop: ${error.message}`);
       } else if (error instanceof Error && "extensions" in error) {
         console.error(`qloop: ${error.message}`);

@@ -86,6 +86,8 @@ export enum WorkflowEntity {
   ACTION_ITEM = "ACTION_ITEM",
   ADJUSTMENT_REQUEST = "ADJUSTMENT_REQUEST",
   VERIFICATION_CHECK = "VERIFICATION_CHECK",
+  SURVEY_CAMPAIGN = "SURVEY_CAMPAIGN",
+  SURVEY_INVITATION = "SURVEY_INVITATION",
 }
 
 registerEnumType(TicketType, { name: "TicketType", description: "Kind of after-sales service." });

@@ -3,10 +3,17 @@ import { ActionItemService } from "./action-item.service";
 import { AdjustmentRequestService } from "./adjustment-request.service";
 import { AuthService } from "./auth.service";
 import { CauseService } from "./cause.service";
+import { ComplaintSlaService } from "./complaint-sla.service";
 import { DirectoryService } from "./directory.service";
 import { FeedbackService } from "./feedback.service";
+import { IntakeRuleService } from "./intake-rule.service";
+import { IntakeSettingsService } from "./intake-settings.service";
+import { KeywordService } from "./keywords/keyword.service";
 import { IssueService } from "./issue.service";
+import { OutboxService } from "./outbox.service";
 import { ReferenceService } from "./reference.service";
+import { SurveyCampaignService } from "./survey-campaign.service";
+import { SurveyInvitationService } from "./survey-invitation.service";
 import { TransitionLogService } from "./transition-log.service";
 import { VerificationCheckService } from "./verification-check.service";
 
@@ -17,12 +24,19 @@ export function createServices(dataSource: DataSource) {
     directory: new DirectoryService(dataSource),
     reference: new ReferenceService(dataSource),
     feedback: new FeedbackService(dataSource),
+    keywords: new KeywordService(dataSource),
+    intakeRules: new IntakeRuleService(dataSource),
+    intakeSettings: new IntakeSettingsService(dataSource),
     issues: new IssueService(dataSource),
     causes: new CauseService(dataSource),
     actionItems: new ActionItemService(dataSource),
     adjustmentRequests: new AdjustmentRequestService(dataSource),
     verificationChecks: new VerificationCheckService(dataSource),
+    surveyCampaigns: new SurveyCampaignService(dataSource),
+    surveyInvitations: new SurveyInvitationService(dataSource),
     transitionLog: new TransitionLogService(dataSource),
+    complaintSla: new ComplaintSlaService(dataSource),
+    outbox: new OutboxService(dataSource),
   };
 }
 

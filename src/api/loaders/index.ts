@@ -12,7 +12,9 @@ import {
   Issue,
   ProgressUpdate,
   ServiceTicket,
+  SurveyCampaign,
   SurveyDimension,
+  SurveyInvitation,
   SurveyTemplate,
   TransitionLog,
   User,
@@ -20,7 +22,10 @@ import {
 } from "../../entity";
 import { byIdLoader, childrenLoader, groupBy } from "./entity-loaders";
 import { evidenceByIssueLoader } from "./evidence-by-issue.loader";
+import { feedbackIntakeLoaders } from "./feedback-intake.loaders";
+import { invitationStatsLoader } from "./invitation-stats.loader";
 import { issueFactsLoader } from "./issue-facts.loader";
+import { slaLoaders } from "./sla.loaders";
 
 /**
  * Per-request DataLoaders for every relation, so a nested list costs one statement per level
@@ -39,6 +44,8 @@ export function createLoaders(dataSource: DataSource) {
     actionItem: byIdLoader(dataSource, ActionItem),
     adjustmentRequest: byIdLoader(dataSource, AdjustmentRequest),
     verificationCheck: byIdLoader(dataSource, VerificationCheck),
+    surveyCampaign: byIdLoader(dataSource, SurveyCampaign),
+    surveyInvitation: byIdLoader(dataSource, SurveyInvitation),
 
     dimensionsByTemplate: childrenLoader(dataSource, SurveyDimension, "templateId"),
     scoresByFeedback: new DataLoader<number, FeedbackScore[]>(async (feedbackIds) => {
@@ -60,6 +67,9 @@ export function createLoaders(dataSource: DataSource) {
     verificationChecksByIssue: childrenLoader(dataSource, VerificationCheck, "issueId"),
     issueFacts: issueFactsLoader(dataSource),
     history: historyLoader(dataSource),
+    ...feedbackIntakeLoaders(dataSource),
+    invitationStats: invitationStatsLoader(dataSource),
+    ...slaLoaders(dataSource),
   };
 }
 

@@ -5,6 +5,7 @@ import { Channel, FeedbackSource, VerificationStatus } from "../common/enums";
 import { TEXT_LIMITS } from "../common/validation";
 import { inTransaction } from "../db/transaction";
 import { Feedback, FeedbackScore, ServiceTicket } from "../entity";
+import { countNewFeedback } from "../service/analytics/rollups";
 import { FeedbackImportHook, ImportedFeedback, ImportedTicket, prepareFeedbackImport } from "../service/intake-hooks";
 import type { TagMatch } from "../service/keywords/tagger";
 import { REFERENCE_LIMITS } from "../service/reference.service";
@@ -253,6 +254,9 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         "feedbackId",
       );
       await hook.afterBatch(tx, imported);
+      // The batch's segment snapshot and rollup counts, one set-based statement per table, after
+      // the hook stored the tags (the rollups count them); whatever hook the benchmark installs.
+      await countNewFeedback(tx, imported.map(({ id }) => id));
       return { inserted: imported.length, alreadyPresent: present(imported.length), customersCreated: created.size, rejected };
     },
   };

@@ -19,6 +19,7 @@ import {
   SurveyDimension,
   SurveyTemplate,
 } from "../entity";
+import { addToRollups, countNewFeedback, onVerificationStatusChanged } from "./analytics/rollups";
 import { findOrFail, reload } from "./common";
 import { afterFeedbackSupplemented } from "./feedback-intake";
 import { appendHistory, cancelVerifyDue, scheduleVerifyDue } from "./feedback-verification";
@@ -86,6 +87,8 @@ export async function insertFeedback(
     actor,
     applyIntakeRules: options.applyIntakeRules,
   });
+  // After the tags are stored: the analytics rollups count them too.
+  await countNewFeedback(manager, [feedback.id]);
   return reload(manager, Feedback, feedback.id);
 }
 
@@ -212,6 +215,7 @@ export class FeedbackService {
         set.verifiedById = actor.id;
       }
       await updateVersioned(tx, row, expectedVersion, set);
+      await onVerificationStatusChanged(tx, id, row.verificationStatus, status);
       if (newDueAt) await scheduleVerifyDue(tx, id, newDueAt);
       if (status !== VerificationStatus.TO_VERIFY) await cancelVerifyDue(tx, row, now);
       await appendHistory(tx, {
@@ -284,6 +288,11 @@ export class FeedbackService {
         set.verificationNote = note;
         set.verifiedById = actor.id;
       }
+      // The rollups: out with what the feedback counted before (scores, tags), in with what it
+      // counts after, once supplemented and retagged — unless it is (still) INVALID.
+      const countedBefore = row.verificationStatus !== VerificationStatus.INVALID;
+      const countedAfter = (markVerified ? VerificationStatus.VERIFIED : row.verificationStatus) !== VerificationStatus.INVALID;
+      if (countedBefore) await addToRollups(tx, [id], -1);
       await updateVersioned(tx, row, input.expectedVersion, set);
       if (scores.length > 0) {
         await tx.getRepository(FeedbackScore).insert(scores.map((score) => ({ feedbackId: id, ...score })));
@@ -302,6 +311,7 @@ export class FeedbackService {
       const feedback = await reload(tx, Feedback, id);
       const allScores = [...existing.map(({ dimension, score }) => ({ dimension, score })), ...scores];
       await afterFeedbackSupplemented(tx, feedback, allScores, now);
+      if (countedAfter) await addToRollups(tx, [id], 1);
       return reload(tx, Feedback, id);
     });
   }

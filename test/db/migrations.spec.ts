@@ -35,6 +35,33 @@ describe("migrations", () => {
     expect((await dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
   });
 
+  it("count feedback recorded before the analytics rollups existed", async () => {
+    // Back to the schema before the Reports migration, with one piece of feedback in it.
+    const reportsAt = MIGRATIONS.findIndex((M) => new M().name.startsWith("Reports"));
+    for (let i = reportsAt; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
+    const q = (name: string) => dataSource.driver.escape(name);
+    await dataSource.query(`INSERT INTO ${q("customer")} (${q("name")}) VALUES ('老客户')`);
+    await dataSource.query(
+      `INSERT INTO ${q("feedback")} (${q("source")}, ${q("channel")}, ${q("customerId")}, ${q("verificationStatus")}, ` +
+        `${q("receivedAt")}, ${q("recordedById")}) VALUES ('SURVEY', 'SMS', 1, 'UNVERIFIED', '2026-10-05 08:00:00', 1)`,
+    );
+    const [{ id }] = await dataSource.query(`SELECT MAX(${q("id")}) AS id FROM ${q("feedback")}`);
+    await dataSource.query(
+      `INSERT INTO ${q("feedback_score")} (${q("feedbackId")}, ${q("dimension")}, ${q("score")}) VALUES (?, 'overall', 4), (?, 'attitude', 2)`,
+      [id, id],
+    );
+
+    await dataSource.runMigrations();
+    const scores = await dataSource.query(
+      `SELECT ${q("dimension")} AS dimension, ${q("count2")} AS n2, ${q("count4")} AS n4 FROM ${q("rollup_score")} ` +
+        `WHERE ${q("segmentKind")} = 'ALL' AND ${q("day")} = '2026-10-05' ORDER BY ${q("dimension")}`,
+    );
+    expect(scores.map((row: Record<string, unknown>) => [row.dimension, Number(row.n2), Number(row.n4)])).toEqual([
+      ["attitude", 1, 0],
+      ["overall", 0, 1],
+    ]);
+  });
+
   // MySQL only: SQLite stores all text as UTF-8 and has no table collations to check.
   const onMysql = usingMysql() ? it : () => undefined;
   onMysql("create every MySQL table in utf8mb4", async () => {

@@ -202,6 +202,10 @@ describe("issues", () => {
         // The complaint's SLA clock and its respond, plan and close deadlines.
         complaint_sla: 1,
         scheduled_job: 3,
+        // Analytics rollups of the day, under each of the six segment kinds (all, department,
+        // region, service type, customer type, engineer): responses, and each of the 2 scores.
+        rollup_response: 6,
+        rollup_score: 12,
       });
       expect(issue).toMatchObject({
         kind: "COMPLAINT",

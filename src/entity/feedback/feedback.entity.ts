@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Channel, FeedbackSource, VerificationStatus } from "../../common/enums";
-import { CreatedAtColumn, DateTimeColumn, EnumColumn, VersionCounterColumn } from "../columns";
+import { CreatedAtColumn, DateColumn, DateTimeColumn, EnumColumn, VersionCounterColumn } from "../columns";
 
 @ObjectType({ description: "One piece of customer feedback: scores per dimension and a comment." })
 @Entity("feedback")
@@ -68,6 +68,35 @@ export class Feedback {
 
   @Column({ type: "int" })
   recordedById: number;
+
+  // The segment snapshot: what the feedback counts under in the analytics rollups, fixed when it
+  // is recorded (src/service/analytics/rollups.ts), so that counts never move when a ticket or a
+  // customer is edited later and the rollups can be corrected by subtracting exactly what was added.
+  // Null only on rows recorded before the snapshot existed, until `qloop rollup rebuild` fills them.
+
+  /** The UTC calendar day of receivedAt. */
+  @DateColumn({ nullable: true })
+  receivedDay: string | null;
+
+  /** Department of the ticket; null without a ticket (or a ticket without a department). */
+  @Column({ type: "int", nullable: true })
+  segmentDepartmentId: number | null;
+
+  /** Region of the ticket, else of the customer. */
+  @Column({ type: "varchar", length: 64, nullable: true })
+  segmentRegion: string | null;
+
+  /** Type of the ticket (service type). */
+  @Column({ type: "varchar", length: 32, nullable: true })
+  segmentServiceType: string | null;
+
+  /** NEW or RETURNING (the customer had a ticket opened before this feedback's ticket). */
+  @Column({ type: "varchar", length: 16, nullable: true })
+  segmentCustomerType: string | null;
+
+  /** Engineer of the ticket. */
+  @Column({ type: "varchar", length: 100, nullable: true })
+  segmentEngineer: string | null;
 
   @Field({ description: "When it was recorded in qloop." })
   @CreatedAtColumn()

@@ -3,6 +3,7 @@ import { adjustmentRequestWorkflow } from "./adjustment-request.machine";
 import { causeWorkflow } from "./cause.machine";
 import { issueWorkflow } from "./issue.machine";
 import type { Workflow } from "./runtime";
+import { reviewMeetingWorkflow } from "./review-meeting.machine";
 import { surveyCampaignWorkflow } from "./survey-campaign.machine";
 import { surveyInvitationWorkflow } from "./survey-invitation.machine";
 import { verificationCheckWorkflow } from "./verification-check.machine";
@@ -16,6 +17,7 @@ export * from "./issue.machine";
 export * from "./survey-campaign.machine";
 export * from "./survey-invitation.machine";
 export * from "./verification-check.machine";
+export * from "./review-meeting.machine";
 
 /** The names under which the machine-definition query exposes the workflows. */
 export type WorkflowName =
@@ -25,7 +27,8 @@ export type WorkflowName =
   | "verificationCheck"
   | "cause"
   | "surveyCampaign"
-  | "surveyInvitation";
+  | "surveyInvitation"
+  | "reviewMeeting";
 
 /** Every workflow by name, for the machine-definition query and generated diagrams. */
 export const WORKFLOWS: Readonly<Record<WorkflowName, Workflow<any, any, any>>> = {
@@ -36,4 +39,5 @@ export const WORKFLOWS: Readonly<Record<WorkflowName, Workflow<any, any, any>>> 
   cause: causeWorkflow,
   surveyCampaign: surveyCampaignWorkflow,
   surveyInvitation: surveyInvitationWorkflow,
+  reviewMeeting: reviewMeetingWorkflow,
 };

@@ -88,6 +88,7 @@ export enum WorkflowEntity {
   VERIFICATION_CHECK = "VERIFICATION_CHECK",
   SURVEY_CAMPAIGN = "SURVEY_CAMPAIGN",
   SURVEY_INVITATION = "SURVEY_INVITATION",
+  REVIEW_MEETING = "REVIEW_MEETING",
 }
 
 registerEnumType(TicketType, { name: "TicketType", description: "Kind of after-sales service." });

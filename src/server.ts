@@ -12,6 +12,8 @@ import { formatError } from "./api/format-error";
 import { createLoaders } from "./api/loaders";
 import { getSchema } from "./api/schema";
 import { createServices } from "./service";
+import { reportHandler } from "./report/http";
+import { REVIEW_READERS } from "./common/roles";
 
 export interface RunningServer {
   url: string;
@@ -48,6 +50,8 @@ export async function startServer(options: { dataSource: DataSource; port: numbe
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // Report documents (HTML or Markdown) for the weekly meeting and the monthly review.
+  app.get("/reports/:kind", reportHandler(services, REVIEW_READERS));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),

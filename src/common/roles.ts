@@ -15,3 +15,9 @@ registerEnumType(RoleEnum, {
     ADMIN: { description: "Administrator: departments, users and tokens." },
   },
 });
+
+/**
+ * Who may read satisfaction analytics, review packs and report documents. Department leads see
+ * every department until per-department authorisation (issue 5) narrows it.
+ */
+export const REVIEW_READERS: Role[] = ["QUALITY_SPECIALIST", "OPERATIONS_MANAGER", "ADMIN", "DEPARTMENT_LEAD"];

@@ -29,6 +29,9 @@ import { ReferenceResolver, ServiceTicketResolver, SurveyTemplateResolver } from
 import { PublicSurveyResolver, SurveyCampaignResolver, SurveyInvitationResolver } from "./resolvers/survey.resolver";
 import { VerificationCheckResolver } from "./resolvers/verification-check.resolver";
 import { WorkflowResolver } from "./resolvers/workflow.resolver";
+import { SatisfactionAnalyticsResolver } from "./resolvers/satisfaction-analytics.resolver";
+import { ReviewResolver } from "./resolvers/review.resolver";
+import { ReviewDecisionResolver, ReviewMeetingResolver } from "./resolvers/review-meeting.resolver";
 
 export const RESOLVERS = [
   DirectoryResolver,
@@ -59,6 +62,10 @@ export const RESOLVERS = [
   SlaEscalationResolver,
   ComplaintSlaAttainmentResolver,
   OutboxResolver,
+  SatisfactionAnalyticsResolver,
+  ReviewResolver,
+  ReviewMeetingResolver,
+  ReviewDecisionResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -13,6 +13,8 @@ import { createTransports, parseDeliveryConfig, parseSweepInterval } from "../no
 import { createServices } from "../service";
 import { ImportError } from "../import";
 import { registerImportCommands } from "./import-command";
+import { registerRollupCommand } from "./rollup-command";
+import { registerReportCommand } from "./report-command";
 
 /** Opens the configured database, runs `work`, and always closes it. */
 async function withDatabase<T>(
@@ -200,6 +202,8 @@ export function buildCli(): Command {
     });
 
   registerImportCommands(program, withDatabase);
+  registerRollupCommand(program, withDatabase);
+  registerReportCommand(program, withDatabase);
 
   return program;
 }

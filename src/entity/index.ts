@@ -29,6 +29,10 @@ import { TransitionLog } from "./transition-log/transition-log.entity";
 import { ApiToken } from "./user/api-token.entity";
 import { User } from "./user/user.entity";
 import { VerificationCheck } from "./verification-check/verification-check.entity";
+import { ReviewAgendaItem } from "./review-meeting/review-agenda-item.entity";
+import { ReviewDecision } from "./review-meeting/review-decision.entity";
+import { ReviewMeeting } from "./review-meeting/review-meeting.entity";
+import { RollupKeyword, RollupResponse, RollupScore } from "./rollup/rollup.entity";
 
 export {
   ActionItem,
@@ -62,6 +66,12 @@ export {
   TransitionLog,
   User,
   VerificationCheck,
+  RollupScore,
+  RollupResponse,
+  RollupKeyword,
+  ReviewAgendaItem,
+  ReviewDecision,
+  ReviewMeeting,
 };
 
 export const ENTITIES = [
@@ -96,4 +106,10 @@ export const ENTITIES = [
   TransitionLog,
   User,
   VerificationCheck,
+  RollupScore,
+  RollupResponse,
+  RollupKeyword,
+  ReviewAgendaItem,
+  ReviewDecision,
+  ReviewMeeting,
 ];

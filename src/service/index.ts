@@ -16,6 +16,11 @@ import { SurveyCampaignService } from "./survey-campaign.service";
 import { SurveyInvitationService } from "./survey-invitation.service";
 import { TransitionLogService } from "./transition-log.service";
 import { VerificationCheckService } from "./verification-check.service";
+import { SatisfactionAnalyticsService } from "./analytics/satisfaction.service";
+import { WeeklyReviewService } from "./review/weekly-review.service";
+import { MonthlyReviewService } from "./review/monthly-review.service";
+import { ReviewMeetingService } from "./review/review-meeting.service";
+import { ReportService } from "../report/report.service";
 
 /** One instance of each service per server; they hold no per-request state. */
 export function createServices(dataSource: DataSource) {
@@ -37,6 +42,22 @@ export function createServices(dataSource: DataSource) {
     transitionLog: new TransitionLogService(dataSource),
     complaintSla: new ComplaintSlaService(dataSource),
     outbox: new OutboxService(dataSource),
+    analytics: new SatisfactionAnalyticsService(dataSource),
+    weeklyReview: new WeeklyReviewService(dataSource),
+    monthlyReview: new MonthlyReviewService(dataSource, new SatisfactionAnalyticsService(dataSource)),
+    // The meeting service carries decisions out through the action-item services (stateless, so
+    // its own instances behave exactly like the ones above).
+    reviewMeetings: new ReviewMeetingService(
+      dataSource,
+      new ActionItemService(dataSource),
+      new AdjustmentRequestService(dataSource),
+      new MonthlyReviewService(dataSource, new SatisfactionAnalyticsService(dataSource)),
+    ),
+    reports: new ReportService(
+      dataSource,
+      new WeeklyReviewService(dataSource),
+      new MonthlyReviewService(dataSource, new SatisfactionAnalyticsService(dataSource)),
+    ),
   };
 }
 

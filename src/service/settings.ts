@@ -30,6 +30,27 @@ export const DEFAULT_SETTINGS = {
     /** A breach still open this long after the department head was told goes to the operations manager. */
     escalateToManagerAfterMinutes: 60,
   },
+  review: {
+    /**
+     * An open action is at risk when its progress (percent) trails the elapsed share of its
+     * planned days (percent) by more than this many points (weekly review).
+     */
+    atRiskTolerancePercent: 10,
+    /** Relative weights of the department scorecard components (monthly review); any scale. */
+    scorecardWeights: { satisfaction: 0.5, planCompletion: 0.3, overdue: 0.2 },
+    /** Points the overdue component (100 at zero) loses per overdue action. */
+    overduePenaltyPerAction: 20,
+  },
+  analytics: {
+    /** Satisfaction index (0–100) at or above which the grade is A, B, C; below C it is D. */
+    gradeA: 90,
+    gradeB: 75,
+    gradeC: 60,
+    /** Scores at or below this count as low in the analytics' low-score share (≤ 3). */
+    lowScoreAtMost: 3,
+    /** How many of the lowest dimensions become priority problems (2–3). */
+    lowestDimensions: 3,
+  },
 };
 
 export type Settings = typeof DEFAULT_SETTINGS;

@@ -19,6 +19,8 @@ import {
   TransitionLog,
   User,
   VerificationCheck,
+  ReviewDecision,
+  ReviewMeeting,
 } from "../../entity";
 import { byIdLoader, childrenLoader, groupBy } from "./entity-loaders";
 import { evidenceByIssueLoader } from "./evidence-by-issue.loader";
@@ -70,6 +72,8 @@ export function createLoaders(dataSource: DataSource) {
     ...feedbackIntakeLoaders(dataSource),
     invitationStats: invitationStatsLoader(dataSource),
     ...slaLoaders(dataSource),
+    reviewMeeting: byIdLoader(dataSource, ReviewMeeting),
+    decisionsByMeeting: childrenLoader(dataSource, ReviewDecision, "meetingId"),
   };
 }
 

@@ -37,7 +37,7 @@ describe("migrations", () => {
 
   it("count feedback recorded before the analytics rollups existed", async () => {
     // Back to the schema before the Reports migration, with one piece of feedback in it.
-    const reportsAt = MIGRATIONS.findIndex((M) => new M().name.startsWith("Reports"));
+    const reportsAt = MIGRATIONS.findIndex((M) => new M().name?.startsWith("Reports"));
     for (let i = reportsAt; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
     const q = (name: string) => dataSource.driver.escape(name);
     await dataSource.query(`INSERT INTO ${q("customer")} (${q("name")}) VALUES ('老客户')`);

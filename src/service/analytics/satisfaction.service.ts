@@ -153,14 +153,19 @@ export class SatisfactionAnalyticsService {
 
   private async run(plan: AnalysisPlan, source: AnalyticsSource): Promise<SatisfactionAnalysis> {
     const manager = this.dataSource.manager;
-    const settings = (await loadSettings(manager)).analytics;
     const ranges = [plan.period, previousPeriod(plan.period), yearAgoPeriod(plan.period)];
-    const raw =
+    // Independent reads run side by side: on MySQL each takes its own pooled connection, so the
+    // answer waits for the slowest statement rather than the sum (SQLite simply queues them).
+    const [settings, raw] = await Promise.all([
+      loadSettings(manager).then((all) => all.analytics),
       source === "ROLLUP"
-        ? await readRollups(manager, ranges, rollupSegment(plan.filter, plan.groupBy))
-        : await readDirect(manager, ranges, plan.filter, plan.groupBy);
-    const names = await dimensionNames(manager, [...new Set(raw.scores.map((row) => row.dimension))]);
-    const tags = await tagLabels(manager, [...new Set(raw.keywords.map((row) => row.tagCode))]);
+        ? readRollups(manager, ranges, rollupSegment(plan.filter, plan.groupBy))
+        : readDirect(manager, ranges, plan.filter, plan.groupBy),
+    ]);
+    const [names, tags] = await Promise.all([
+      dimensionNames(manager, [...new Set(raw.scores.map((row) => row.dimension))]),
+      tagLabels(manager, [...new Set(raw.keywords.map((row) => row.tagCode))]),
+    ]);
     const figuresOf = (group: string | null) => buildFigures(raw, group, names, tags, settings);
 
     const groups: SatisfactionGroup[] = [];
@@ -296,23 +301,25 @@ async function readRollups(manager: EntityManager, ranges: Period[], segment: Ro
   };
   const union = <R>(build: (bucket: number) => string, only?: number) =>
     queryPerBucket<R>(manager, ranges, params, build, only);
-  const scoreRows = await union<ScoreRow>(
-    (bucket) =>
-      `SELECT ${bucket} AS ${q("bucket")}, ${group} AS ${q("grp")}, ${q("dimension")}, ` +
-      `${COUNT_COLUMNS.map((c) => `SUM(${q(c)}) AS ${q(c)}`).join(", ")} ` +
-      `FROM ${q(tableOf(manager, RollupScore))} WHERE ${where} ${groupBy([q("dimension")])}`,
-  );
-  const responseRows = await union<ResponseRow>(
-    (bucket) =>
-      `SELECT ${bucket} AS ${q("bucket")}, ${group} AS ${q("grp")}, SUM(${q("responses")}) AS ${q("responses")} ` +
-      `FROM ${q(tableOf(manager, RollupResponse))} WHERE ${where} ${groupBy([])}`,
-  );
-  const keywordRows = await union<KeywordRow>(
-    () =>
-      `SELECT ${group} AS ${q("grp")}, ${q("tagCode")}, SUM(${q("count")}) AS ${q("count")} ` +
-      `FROM ${q(tableOf(manager, RollupKeyword))} WHERE ${where} ${groupBy([q("tagCode")])}`,
-    0,
-  );
+  const [scoreRows, responseRows, keywordRows] = await Promise.all([
+    union<ScoreRow>(
+      (bucket) =>
+        `SELECT ${bucket} AS ${q("bucket")}, ${group} AS ${q("grp")}, ${q("dimension")}, ` +
+        `${COUNT_COLUMNS.map((c) => `SUM(${q(c)}) AS ${q(c)}`).join(", ")} ` +
+        `FROM ${q(tableOf(manager, RollupScore))} WHERE ${where} ${groupBy([q("dimension")])}`,
+    ),
+    union<ResponseRow>(
+      (bucket) =>
+        `SELECT ${bucket} AS ${q("bucket")}, ${group} AS ${q("grp")}, SUM(${q("responses")}) AS ${q("responses")} ` +
+        `FROM ${q(tableOf(manager, RollupResponse))} WHERE ${where} ${groupBy([])}`,
+    ),
+    union<KeywordRow>(
+      () =>
+        `SELECT ${group} AS ${q("grp")}, ${q("tagCode")}, SUM(${q("count")}) AS ${q("count")} ` +
+        `FROM ${q(tableOf(manager, RollupKeyword))} WHERE ${where} ${groupBy([q("tagCode")])}`,
+      0,
+    ),
+  ]);
   return normalise(scoreRows, responseRows, keywordRows);
 }
 

@@ -128,7 +128,15 @@ export class ActionItemService {
    * Drafts an action item into the issue's plan, as the issue machine's EDIT_ANALYSIS allows.
    * The department defaults to the owner's. Logs the creation.
    */
-  async add(actor: Actor, input: NewActionItem): Promise<ActionItem | TransitionError> {
+  add(actor: Actor, input: NewActionItem): Promise<ActionItem | TransitionError> {
+    return attempt(this.dataSource, (tx) => this.addIn(tx, actor, input));
+  }
+
+  /**
+   * `add` inside the caller's transaction (a review-meeting decision), so the draft commits with
+   * whatever records it; a refusal throws and rolls the caller's transaction back.
+   */
+  async addIn(tx: EntityManager, actor: Actor, input: NewActionItem): Promise<ActionItem> {
     const description = requireText(input.description, "input.description", TEXT_LIMITS.longText);
     const metric = requireText(input.metric, "input.metric", TEXT_LIMITS.title);
     const plannedStart = requireDay(input.plannedStart, "input.plannedStart");
@@ -136,45 +144,43 @@ export class ActionItemService {
     if (plannedEnd < plannedStart) throw badInput("input.plannedEnd", "is before the planned start");
     if (input.budget !== null && input.budget < 0) throw badInput("input.budget", "must not be negative");
 
-    return attempt(this.dataSource, async (tx) => {
-      // Locks the issue row (FOR UPDATE on MySQL) so it cannot leave analysis while this draft commits.
-      const issue = await assertIssueAllows(tx, input.issueId, actor, "EDIT_ANALYSIS");
-      const cause = await findOrFail(tx, Cause, input.causeId, "Cause");
-      if (cause.issueId !== issue.id) throw badInput("input.causeId", "belongs to another issue");
-      const owner = await findOrFail(tx, User, input.ownerId, "User");
-      const departmentId = input.departmentId ?? owner.departmentId;
-      if (departmentId === null) {
-        throw badInput("input.departmentId", "is required because the owner belongs to no department");
-      }
-      await findOrFail(tx, Department, departmentId, "Department");
+    // Locks the issue row (FOR UPDATE on MySQL) so it cannot leave analysis while this draft commits.
+    const issue = await assertIssueAllows(tx, input.issueId, actor, "EDIT_ANALYSIS");
+    const cause = await findOrFail(tx, Cause, input.causeId, "Cause");
+    if (cause.issueId !== issue.id) throw badInput("input.causeId", "belongs to another issue");
+    const owner = await findOrFail(tx, User, input.ownerId, "User");
+    const departmentId = input.departmentId ?? owner.departmentId;
+    if (departmentId === null) {
+      throw badInput("input.departmentId", "is required because the owner belongs to no department");
+    }
+    await findOrFail(tx, Department, departmentId, "Department");
 
-      const repo = tx.getRepository(ActionItem);
-      const item = await repo.save(
-        repo.create({
-          issueId: issue.id,
-          causeId: cause.id,
-          cycle: issue.cycle,
-          description,
-          metric,
-          baseline: input.baseline,
-          target: input.target,
-          ownerId: owner.id,
-          departmentId,
-          plannedStart,
-          plannedEnd,
-          actualEnd: null,
-          budget: input.budget,
-          progress: 0,
-          completionNote: null,
-          state: "draft",
-          planRevision: 1,
-          version: 1,
-        }),
-      );
-      await logCreation(tx, WorkflowEntity.ACTION_ITEM, item.id, item.state, actor.id);
-      await scheduleActionOverdue(tx, item, clockOf(tx).now());
-      return reload(tx, ActionItem, item.id);
-    });
+    const repo = tx.getRepository(ActionItem);
+    const item = await repo.save(
+      repo.create({
+        issueId: issue.id,
+        causeId: cause.id,
+        cycle: issue.cycle,
+        description,
+        metric,
+        baseline: input.baseline,
+        target: input.target,
+        ownerId: owner.id,
+        departmentId,
+        plannedStart,
+        plannedEnd,
+        actualEnd: null,
+        budget: input.budget,
+        progress: 0,
+        completionNote: null,
+        state: "draft",
+        planRevision: 1,
+        version: 1,
+      }),
+    );
+    await logCreation(tx, WorkflowEntity.ACTION_ITEM, item.id, item.state, actor.id);
+    await scheduleActionOverdue(tx, item, clockOf(tx).now());
+    return reload(tx, ActionItem, item.id);
   }
 
   /** START: the owner side begins work on an approved action. */
@@ -187,35 +193,43 @@ export class ActionItemService {
    * action's progress, in one transaction. The event does not move the state but bumps the
    * version and is logged, so the report shows in the history.
    */
-  async postProgress(
+  postProgress(
     actor: Actor,
     input: NewProgressUpdate,
     expectedVersion: number | null,
   ): Promise<ActionItem | TransitionError> {
+    return attempt(this.dataSource, (tx) => this.postProgressIn(tx, actor, input, expectedVersion));
+  }
+
+  /** `postProgress` inside the caller's transaction; a refusal throws and rolls it back. */
+  async postProgressIn(
+    tx: EntityManager,
+    actor: Actor,
+    input: NewProgressUpdate,
+    expectedVersion: number | null,
+  ): Promise<ActionItem> {
     if (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100) {
       throw badInput("input.progress", "must be an integer from 0 to 100");
     }
     const blockers = optionalText(input.blockers, "input.blockers", TEXT_LIMITS.longText);
     const nextStep = optionalText(input.nextStep, "input.nextStep", TEXT_LIMITS.longText);
-    return attempt(this.dataSource, async (tx) => {
-      const item = await findOrFail(tx, ActionItem, input.actionItemId, "ActionItem");
-      await sendActionItemEvent(tx, item, {
-        type: "UPDATE_PROGRESS",
-        actor,
-        expectedVersion,
-        context: { progress: input.progress },
-        set: { progress: input.progress },
-        logTargetless: true,
-      });
-      await tx.insert(ProgressUpdate, {
-        actionItemId: item.id,
-        progress: input.progress,
-        blockers,
-        nextStep,
-        authorId: actor.id,
-      });
-      return reload(tx, ActionItem, item.id);
+    const item = await findOrFail(tx, ActionItem, input.actionItemId, "ActionItem");
+    await sendActionItemEvent(tx, item, {
+      type: "UPDATE_PROGRESS",
+      actor,
+      expectedVersion,
+      context: { progress: input.progress },
+      set: { progress: input.progress },
+      logTargetless: true,
     });
+    await tx.insert(ProgressUpdate, {
+      actionItemId: item.id,
+      progress: input.progress,
+      blockers,
+      nextStep,
+      authorId: actor.id,
+    });
+    return reload(tx, ActionItem, item.id);
   }
 
   /** BLOCK: work cannot go on; the reason is kept in the history. */

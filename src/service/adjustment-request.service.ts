@@ -97,11 +97,21 @@ export class AdjustmentRequestService {
    * Files a request and parks the action item in adjustmentPending (REQUEST_ADJUSTMENT, which
    * `expectedVersion` applies to). If the action item refuses, nothing is written.
    */
-  async submit(
+  submit(
     actor: Actor,
     input: NewAdjustmentRequest,
     expectedVersion: number | null,
   ): Promise<AdjustmentRequest | TransitionError> {
+    return attempt(this.dataSource, (tx) => this.submitIn(tx, actor, input, expectedVersion));
+  }
+
+  /** `submit` inside the caller's transaction (a review-meeting decision); a refusal throws and rolls it back. */
+  async submitIn(
+    tx: EntityManager,
+    actor: Actor,
+    input: NewAdjustmentRequest,
+    expectedVersion: number | null,
+  ): Promise<AdjustmentRequest> {
     const reason = requireText(input.reason, "input.reason", TEXT_LIMITS.longText);
     const proposedPlannedEnd = optionalDay(input.proposedPlannedEnd, "input.proposedPlannedEnd");
     const proposedScope = optionalText(input.proposedScope, "input.proposedScope", TEXT_LIMITS.longText);
@@ -119,33 +129,31 @@ export class AdjustmentRequestService {
       );
     }
 
-    return attempt(this.dataSource, async (tx) => {
-      const item = await findOrFail(tx, ActionItem, input.actionItemId, "ActionItem");
-      if (proposedPlannedEnd !== null && proposedPlannedEnd < item.plannedStart) {
-        throw badInput("input.proposedPlannedEnd", "is before the action's planned start");
-      }
-      if (proposedOwnerId !== null) await findOrFail(tx, User, proposedOwnerId, "User");
+    const item = await findOrFail(tx, ActionItem, input.actionItemId, "ActionItem");
+    if (proposedPlannedEnd !== null && proposedPlannedEnd < item.plannedStart) {
+      throw badInput("input.proposedPlannedEnd", "is before the action's planned start");
+    }
+    if (proposedOwnerId !== null) await findOrFail(tx, User, proposedOwnerId, "User");
 
-      await sendActionItemEvent(tx, item, { type: "REQUEST_ADJUSTMENT", actor, reason, expectedVersion });
-      const repo = tx.getRepository(AdjustmentRequest);
-      const request = await repo.save(
-        repo.create({
-          actionItemId: item.id,
-          departmentId: item.departmentId,
-          requesterId: actor.id,
-          reason,
-          proposedPlannedEnd,
-          proposedOwnerId,
-          proposedTarget,
-          proposedScope,
-          alternativePlan,
-          state: "submitted",
-          version: 1,
-        }),
-      );
-      await logCreation(tx, WorkflowEntity.ADJUSTMENT_REQUEST, request.id, request.state, actor.id, reason);
-      return reload(tx, AdjustmentRequest, request.id);
-    });
+    await sendActionItemEvent(tx, item, { type: "REQUEST_ADJUSTMENT", actor, reason, expectedVersion });
+    const repo = tx.getRepository(AdjustmentRequest);
+    const request = await repo.save(
+      repo.create({
+        actionItemId: item.id,
+        departmentId: item.departmentId,
+        requesterId: actor.id,
+        reason,
+        proposedPlannedEnd,
+        proposedOwnerId,
+        proposedTarget,
+        proposedScope,
+        alternativePlan,
+        state: "submitted",
+        version: 1,
+      }),
+    );
+    await logCreation(tx, WorkflowEntity.ADJUSTMENT_REQUEST, request.id, request.state, actor.id, reason);
+    return reload(tx, AdjustmentRequest, request.id);
   }
 
   /** REVIEW: a quality specialist takes the request under review, optionally commenting. */

@@ -199,38 +199,20 @@ export class ReviewMeetingService {
   }
 
   /**
-   * DECIDE: records a decision of a held meeting. A decision that acts on an action item is
-   * carried out first through the action-item or adjustment-request service — its workflow may
-   * refuse, and then that refusal is returned and nothing is recorded — and recorded afterwards
-   * with a link to what it created or changed.
-   *
-   * The two steps are separate transactions because those services own theirs. The meeting is
-   * checked before the first (so a closed meeting refuses without touching any action item) and
-   * again in the second; only a meeting closed between the two leaves an action change without
-   * its decision row, and the refusal returned then says so.
+   * DECIDE: records a decision of a held meeting. ADD_ACTION, POST_PROGRESS and
+   * REQUEST_ADJUSTMENT go through the action item's own workflow (via the owning services), and
+   * the decision keeps a link to what it created or changed. All of it is one transaction: the
+   * meeting's DECIDE (a conditional update, so a meeting closed meanwhile refuses), the action
+   * change and the decision row commit together, and a refusal by either machine writes nothing.
    */
   async decide(actor: Actor, meetingId: number, input: NewDecision): Promise<ReviewDecision | TransitionError> {
     const text = requireText(input.text, "input.text", TEXT_LIMITS.longText);
     const dueDay = input.kind === DecisionKind.NOTE ? optionalDay(input.dueDay, "input.dueDay") : null;
-    const precheck = await attempt(this.dataSource, async (tx) => {
-      const meeting = await findOrFail(tx, ReviewMeeting, meetingId, "ReviewMeeting");
-      if (input.kind === DecisionKind.NOTE && input.ownerId !== null) await findOrFail(tx, User, input.ownerId, "User");
-      assertAllowed(reviewMeetingWorkflow, WorkflowEntity.REVIEW_MEETING, meeting, { kind: meeting.kind }, {
-        type: "DECIDE",
-        actor,
-        facts: await this.facts(tx, meeting.attendeeIds.map(Number), meeting.minutes),
-        reason: text,
-      });
-      return meeting;
-    });
-    if (precheck instanceof TransitionError) return precheck;
-
-    const effect = await this.carryOut(actor, input);
-    if (effect instanceof TransitionError) return effect;
-
     return attempt(this.dataSource, async (tx) => {
       const meeting = await findOrFail(tx, ReviewMeeting, meetingId, "ReviewMeeting");
+      if (input.kind === DecisionKind.NOTE && input.ownerId !== null) await findOrFail(tx, User, input.ownerId, "User");
       await this.send(tx, meeting, "DECIDE", actor, { reason: text, log: true });
+      const effect = await this.carryOut(tx, actor, input);
       const repo = tx.getRepository(ReviewDecision);
       const decision = await repo.save(
         repo.create({
@@ -355,27 +337,29 @@ export class ReviewMeetingService {
     );
   }
 
-  /** Runs a decision's effect through the owning service; ids of what it created or changed. */
+  /**
+   * Runs a decision's effect through the owning service in the decision's transaction; ids of
+   * what it created or changed. A refusal throws, rolling the whole decision back.
+   */
   private async carryOut(
+    tx: EntityManager,
     actor: Actor,
     input: NewDecision,
-  ): Promise<{ actionItemId: number | null; adjustmentRequestId: number | null } | TransitionError> {
+  ): Promise<{ actionItemId: number | null; adjustmentRequestId: number | null }> {
     switch (input.kind) {
       case DecisionKind.NOTE:
         return { actionItemId: null, adjustmentRequestId: null };
       case DecisionKind.ADD_ACTION: {
-        const item = await this.actionItems.add(actor, input.action);
-        return item instanceof TransitionError ? item : { actionItemId: item.id, adjustmentRequestId: null };
+        const item = await this.actionItems.addIn(tx, actor, input.action);
+        return { actionItemId: item.id, adjustmentRequestId: null };
       }
       case DecisionKind.POST_PROGRESS: {
-        const item = await this.actionItems.postProgress(actor, input.progress, null);
-        return item instanceof TransitionError ? item : { actionItemId: item.id, adjustmentRequestId: null };
+        const item = await this.actionItems.postProgressIn(tx, actor, input.progress, null);
+        return { actionItemId: item.id, adjustmentRequestId: null };
       }
       case DecisionKind.REQUEST_ADJUSTMENT: {
-        const request = await this.adjustmentRequests.submit(actor, input.adjustment, null);
-        return request instanceof TransitionError
-          ? request
-          : { actionItemId: request.actionItemId, adjustmentRequestId: request.id };
+        const request = await this.adjustmentRequests.submitIn(tx, actor, input.adjustment, null);
+        return { actionItemId: request.actionItemId, adjustmentRequestId: request.id };
       }
       default:
         return assertNever(input);

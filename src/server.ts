@@ -50,6 +50,12 @@ export async function startServer(options: { dataSource: DataSource; port: numbe
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // Readiness for load balancers: the process is up (healthz) but should only get traffic once
+  // its database answers and carries every migration this build expects.
+  app.get("/readyz", async (_req, res) => {
+    const readiness = await checkReadiness(dataSource);
+    res.status(readiness.ready ? 200 : 503).json(readiness);
+  });
   // Report documents (HTML or Markdown) for the weekly meeting and the monthly review.
   app.get("/reports/:kind", reportHandler(services, REVIEW_READERS));
   app.use(
@@ -82,4 +88,21 @@ export async function startServer(options: { dataSource: DataSource; port: numbe
     port,
     stop: () => apollo.stop(),
   };
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Why not, e.g. "database unreachable" or "migrations pending"; empty when ready. */
+  problems: string[];
+}
+
+/** Whether the database answers and no migration of this build is pending on it. */
+export async function checkReadiness(dataSource: DataSource): Promise<Readiness> {
+  try {
+    await dataSource.query("SELECT 1");
+  } catch {
+    return { ready: false, problems: ["database unreachable"] };
+  }
+  const pending = await dataSource.showMigrations();
+  return pending ? { ready: false, problems: ["migrations pending"] } : { ready: true, problems: [] };
 }

@@ -6,7 +6,7 @@ import { badInput } from "../../common/errors";
 import { TransitionErrorCode } from "../../common/error-results";
 import { requireText } from "../../common/validation";
 import { inTransaction } from "../../db/transaction";
-import { Customer, Department, Feedback, FeedbackKeyword, KeywordTag, ServiceTicket } from "../../entity";
+import { Department, Feedback, FeedbackKeyword, KeywordTag } from "../../entity";
 import { dateParam, insertSkippingDuplicates, tableOf } from "../../import/sql";
 import { findOrFail, reload } from "../common";
 import { DEFAULT_KEYWORD_TAGS } from "./default-taxonomy";
@@ -340,50 +340,25 @@ export class KeywordService {
 
 /**
  * Adds the segment key (selected as segmentKey and grouped by) to a query over feedback `f`.
- * Region is the ticket's, else the customer's; a returning customer had a ticket opened before
- * the feedback's ticket (before the feedback itself when it names no ticket).
+ * Region, ticket type, department and new/returning come from the segment snapshot the feedback
+ * took when it was recorded (see snapshotSegments in analytics/rollups.ts), so these counts
+ * segment feedback exactly as the satisfaction analytics do.
  */
 function addSegment<T extends object>(query: SelectQueryBuilder<T>, segment: KeywordSegment): void {
-  const ticket = () => query.leftJoin(ServiceTicket, "t", "t.id = f.ticketId");
-  let expression: string;
-  switch (segment) {
-    case KeywordSegment.NONE:
-      expression = "NULL";
-      break;
-    case KeywordSegment.REGION:
-      ticket().leftJoin(Customer, "c", "c.id = f.customerId");
-      expression = "COALESCE(t.region, c.region)";
-      break;
-    case KeywordSegment.TICKET_TYPE:
-      ticket();
-      expression = "t.type";
-      break;
-    case KeywordSegment.DEPARTMENT:
-      ticket();
-      expression = "t.departmentId";
-      break;
-    case KeywordSegment.CHANNEL:
-      expression = "f.channel";
-      break;
-    case KeywordSegment.SOURCE:
-      expression = "f.source";
-      break;
-    case KeywordSegment.CUSTOMER_TYPE: {
-      ticket();
-      const earlier = query
-        .subQuery()
-        .select("1")
-        .from(ServiceTicket, "t2")
-        .where("t2.customerId = f.customerId")
-        .andWhere("t2.openedAt < COALESCE(t.openedAt, f.receivedAt)")
-        .getQuery();
-      expression = `CASE WHEN EXISTS ${earlier} THEN 'RETURNING' ELSE 'NEW' END`;
-      break;
-    }
-  }
+  const expression = SEGMENT_EXPRESSIONS[segment];
   query.addSelect(expression, "segmentKey");
   if (segment !== KeywordSegment.NONE) query.addGroupBy("segmentKey");
 }
+
+const SEGMENT_EXPRESSIONS: Record<KeywordSegment, string> = {
+  [KeywordSegment.NONE]: "NULL",
+  [KeywordSegment.REGION]: "f.segmentRegion",
+  [KeywordSegment.TICKET_TYPE]: "f.segmentServiceType",
+  [KeywordSegment.DEPARTMENT]: "f.segmentDepartmentId",
+  [KeywordSegment.CHANNEL]: "f.channel",
+  [KeywordSegment.SOURCE]: "f.source",
+  [KeywordSegment.CUSTOMER_TYPE]: "f.segmentCustomerType",
+};
 
 /** Checks the editable fields of a tag; returns them normalised (only those given). */
 function validateTagFields(

@@ -42,7 +42,12 @@ export function optionalDay(value: string | null | undefined, field: string): st
   return value === null || value === undefined ? null : requireDay(value, field);
 }
 
+/** The UTC calendar day ("YYYY-MM-DD") of an instant: the calendar planned days and reports use. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
 /** Today as "YYYY-MM-DD" in UTC, the calendar the planned days are compared in. */
 export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return utcDay(now);
 }

@@ -1,6 +1,6 @@
 import { DAY_MS } from "../../common/clock";
 import { badInput } from "../../common/errors";
-import { requireDay } from "../../common/validation";
+import { requireDay, utcDay } from "../../common/validation";
 import type { Period, PeriodQuery } from "./types";
 
 /**
@@ -187,7 +187,7 @@ function daysBetween(from: string, to: string): number {
 }
 
 function dayOf(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
+  return utcDay(new Date(time));
 }
 
 function pad(n: number): string {

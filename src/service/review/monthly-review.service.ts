@@ -17,7 +17,8 @@ import {
   reviewIssues,
   trackerRows,
 } from "./review-data";
-import { dayOf, instantRange, parseMonth } from "./review-period";
+import { instantRange, parseMonth } from "./review-period";
+import { utcDay } from "../../common/validation";
 import type {
   CaseLibraryProposal,
   DepartmentScorecard,
@@ -72,7 +73,7 @@ export class MonthlyReviewService {
    */
   async build(tx: EntityManager, period: ReviewPeriod): Promise<MonthlyReview> {
     const now = clockOf(tx).now();
-    const today = dayOf(now);
+    const today = utcDay(now);
     const { start, end } = instantRange(period);
     const satisfaction = await this.analytics.analyse({
       period: { month: period.label },

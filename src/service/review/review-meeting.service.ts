@@ -11,7 +11,7 @@ import { clockOf } from "../../common/clock";
 import { WorkflowEntity } from "../../common/enums";
 import { TransitionError } from "../../common/error-results";
 import { badInput, notFound } from "../../common/errors";
-import { optionalDay, optionalText, requireText, TEXT_LIMITS } from "../../common/validation";
+import { optionalDay, optionalText, requireText, TEXT_LIMITS, utcDay } from "../../common/validation";
 import { inTransaction } from "../../db/transaction";
 import { ActionItem, AdjustmentRequest, ReviewAgendaItem, ReviewDecision, ReviewMeeting, User } from "../../entity";
 import {
@@ -27,7 +27,7 @@ import { findOrFail, reload, whereStateIn } from "../common";
 import { applyTransition, assertAllowed, attempt, logCreation, nextEventsFor } from "../workflow-runner";
 import { agendaFromMonthlyReview, agendaFromWeeklyReview, type AgendaDraft } from "./agenda";
 import type { MonthlyReviewService } from "./monthly-review.service";
-import { dayOf, isoWeekOf, monthOf, parseIsoWeek, parseMonth, previousMonth } from "./review-period";
+import { isoWeekOf, monthOf, parseIsoWeek, parseMonth, previousMonth } from "./review-period";
 import { buildWeeklyReview } from "./weekly-review.service";
 
 export interface NewReviewMeeting {
@@ -285,7 +285,7 @@ export class ReviewMeetingService {
   // -------------------------------------------------------------------------------------------
 
   private periodOf(kind: ReviewMeetingKind, period: string | null, scheduledAt: Date): string {
-    const day = dayOf(scheduledAt);
+    const day = utcDay(scheduledAt);
     if (kind === ReviewMeetingKind.MONTHLY) {
       return period === null ? previousMonth(monthOf(day)) : parseMonth(period, "input.period").label;
     }

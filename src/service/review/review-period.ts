@@ -9,11 +9,6 @@ import type { ReviewPeriod } from "./types";
 
 export { addDays, startOfDay };
 
-/** "YYYY-MM-DD" of a UTC instant. */
-export function dayOf(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((startOfDay(to).getTime() - startOfDay(from).getTime()) / DAY_MS);

@@ -15,7 +15,8 @@ import {
   reviewIssues,
   trackerRows,
 } from "./review-data";
-import { dayOf, instantRange, parseIsoWeek } from "./review-period";
+import { instantRange, parseIsoWeek } from "./review-period";
+import { utcDay } from "../../common/validation";
 import type { ActionTrackerRow, PendingAdjustment, ReviewPeriod, SlaBreach, WeeklyReview } from "./types";
 
 /** Adjustment requests still waiting for a review or a decision. */
@@ -60,7 +61,7 @@ export class WeeklyReviewService {
 /** Builds the weekly review of `period` inside `tx` (the meeting service freezes it as the agenda). */
 export async function buildWeeklyReview(tx: EntityManager, period: ReviewPeriod): Promise<WeeklyReview> {
   const now = clockOf(tx).now();
-  const today = dayOf(now);
+  const today = utcDay(now);
   const reviewDay = today < period.to ? today : period.to;
   const { start, end } = instantRange(period);
   const settings = await loadSettings(tx);

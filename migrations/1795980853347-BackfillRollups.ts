@@ -11,7 +11,8 @@ export class BackfillRollups1795980853347 implements MigrationInterface {
   name = "BackfillRollups1795980853347";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await rebuildRollups(queryRunner.manager);
+    // The pending-import journal (a later migration) does not exist yet at this point.
+    await rebuildRollups(queryRunner.manager, { clearPending: false });
   }
 
   async down(): Promise<void> {

@@ -1,11 +1,18 @@
 import { createHash } from "node:crypto";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { clockOf } from "../common/clock";
 import { Channel, FeedbackSource, VerificationStatus } from "../common/enums";
 import { TEXT_LIMITS } from "../common/validation";
 import { inTransaction } from "../db/transaction";
-import { Feedback, FeedbackScore, ServiceTicket } from "../entity";
-import { countNewFeedback } from "../service/analytics/rollups";
+import { Customer, Feedback, FeedbackKeyword, FeedbackScore, ServiceTicket } from "../entity";
+import {
+  applyPendingRollups,
+  DeferredRollups,
+  FeedbackContribution,
+  PENDING_ROLLUP_GRACE_MS,
+  SegmentSnapshot,
+  segmentSnapshotOf,
+} from "../service/analytics/rollups";
 import { FeedbackImportHook, ImportedFeedback, ImportedTicket, prepareFeedbackImport } from "../service/intake-hooks";
 import type { TagMatch } from "../service/keywords/tagger";
 import { REFERENCE_LIMITS } from "../service/reference.service";
@@ -82,7 +89,15 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
   // recorded, so an entry cannot go stale; a failed batch ends the import, so nothing from a
   // rolled-back batch is used again.
   const customerCache = new BoundedCache<number>();
-  const ticketCache = new BoundedCache<ImportedTicket & { customerId: number }>();
+  const ticketCache = new BoundedCache<SegmentedTicket>();
+  // What the segment snapshot needs of each customer, by id: the region and when the customer's
+  // first ticket was opened (new or returning). Tickets are not imported by a feedback import, so
+  // an entry stays what a fresh lookup would return for the import's duration.
+  const customerSegmentCache = new BoundedCache<CustomerSegment>();
+  // Rollups are written every few dozen batches (see DeferredRollups); first, what an import that
+  // died left pending is added.
+  const rollups = new DeferredRollups(dataSource);
+  await inTransaction(dataSource, (tx) => applyPendingRollups(tx, new Date(now.getTime() - PENDING_ROLLUP_GRACE_MS)));
 
   return {
     parse(row: RowContext): FeedbackRow | null {
@@ -147,10 +162,14 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
           customerId: number;
           openedAt: unknown;
           firstResponseAt: unknown;
+          departmentId: number | null;
+          region: string | null;
+          type: string | null;
+          engineer: string | null;
         }>(
           tx,
           tableOf(tx, ServiceTicket),
-          ["id", "code", "customerId", "openedAt", "firstResponseAt"],
+          ["id", "code", "customerId", "openedAt", "firstResponseAt", "departmentId", "region", "type", "engineer"],
           "code",
           unknownTickets,
         );
@@ -161,16 +180,20 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
             code: t.code,
             openedAt: openedAt(t.openedAt)!,
             firstResponseAt: firstResponseAt(t.firstResponseAt),
+            departmentId: t.departmentId === null ? null : Number(t.departmentId),
+            region: t.region,
+            type: t.type,
+            engineer: t.engineer,
           });
         }
       }
 
       // 3. Refuse rows whose references do not hold, before creating any customer for them.
-      const accepted: { row: FeedbackRow; ticket: ImportedTicket | null }[] = [];
+      const accepted: { row: FeedbackRow; ticket: SegmentedTicket | null }[] = [];
       const toCreate = new Map<string, CustomerDraft>();
       for (const row of fresh) {
         const customerId = customerCache.get(fold(row.customer.code));
-        let ticket: ImportedTicket | null = null;
+        let ticket: SegmentedTicket | null = null;
         if (row.ticketCode !== null) {
           const found = ticketCache.get(fold(row.ticketCode));
           if (!found) {
@@ -206,14 +229,32 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         return { inserted: 0, alreadyPresent: present(0), customersCreated: created.size, rejected };
       }
 
-      // 4. The feedback rows and the ids of those inserted (returned by the INSERT where the
+      // 4. Each row's segment snapshot (analytics), from the ticket and customer in hand plus one
+      //    lookup of the customers not seen before.
+      customerSegmentCache.startBatch();
+      const customerIdOf = (row: FeedbackRow) => customerCache.get(fold(row.customer.code))!;
+      const unsegmented = [...new Set(accepted.map(({ row }) => customerIdOf(row)))].filter(
+        (id) => !customerSegmentCache.has(String(id)),
+      );
+      for (const [id, segment] of await lookupCustomerSegments(tx, unsegmented)) customerSegmentCache.set(String(id), segment);
+      const snapshots = accepted.map(({ row, ticket }) => {
+        const customer = customerSegmentCache.get(String(customerIdOf(row)))!;
+        return segmentSnapshotOf({
+          receivedAt: row.receivedAt,
+          ticket,
+          customerRegion: customer.region,
+          customerFirstTicketOpenedAt: customer.firstTicketOpenedAt,
+        });
+      });
+
+      // 5. The feedback rows and the ids of those inserted (returned by the INSERT where the
       //    database can, else selected by import key), then the scores of exactly those.
       const received = dateParam(tx, Feedback, "receivedAt");
       const createdAt = dateParam(tx, Feedback, "createdAt")(now);
-      const values = accepted.map(({ row, ticket }) => [
+      const values = accepted.map(({ row, ticket }, i) => [
         FeedbackSource.IMPORT,
         row.channel,
-        customerCache.get(fold(row.customer.code)),
+        customerIdOf(row),
         ticket?.id ?? null,
         null,
         row.comment,
@@ -223,6 +264,12 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         row.key,
         createdAt,
         1,
+        snapshots[i].receivedDay,
+        snapshots[i].segmentDepartmentId,
+        snapshots[i].segmentRegion,
+        snapshots[i].segmentServiceType,
+        snapshots[i].segmentCustomerType,
+        snapshots[i].segmentEngineer,
       ]);
       let inserted: { id: number; importKey: string }[];
       if (returns) {
@@ -240,12 +287,14 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
       const idByKey = new Map(inserted.map((f) => [fold(f.importKey), Number(f.id)]));
       // What was inserted, as the hook needs it: the rows are in hand, so it reads nothing back.
       const imported: ImportedFeedback[] = [];
-      for (const { row, ticket } of accepted) {
+      const snapshotById = new Map<number, SegmentSnapshot>();
+      accepted.forEach(({ row, ticket }, i) => {
         const id = idByKey.get(fold(row.key));
-        if (id === undefined) continue;
+        if (id === undefined) return;
         const { comment, receivedAt, scores, keywords } = row;
         imported.push({ id, source: FeedbackSource.IMPORT, comment, receivedAt, ticket, scores, keywords });
-      }
+        snapshotById.set(id, snapshots[i]);
+      });
       await insertSkippingDuplicates(
         tx,
         tableOf(tx, FeedbackScore),
@@ -254,11 +303,39 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         "feedbackId",
       );
       await hook.afterBatch(tx, imported);
-      // The batch's segment snapshot and rollup counts, one set-based statement per table, after
-      // the hook stored the tags (the rollups count them); whatever hook the benchmark installs.
-      await countNewFeedback(tx, imported.map(({ id }) => id));
-      return { inserted: imported.length, alreadyPresent: present(imported.length), customersCreated: created.size, rejected };
+      // 6. The batch's rollup contribution, after the hook stored the tags (the rollups count the
+      //    tags stored, whatever hook the benchmark installs, so they are read back in one
+      //    statement): journaled as pending now, grouped with other batches once this one commits.
+      const tagsById = new Map<number, string[]>();
+      const tags = await selectWhereIn<{ feedbackId: number; tagCode: string }>(
+        tx,
+        tableOf(tx, FeedbackKeyword),
+        ["feedbackId", "tagCode"],
+        "feedbackId",
+        imported.map(({ id }) => id),
+      );
+      for (const { feedbackId, tagCode } of tags) {
+        const list = tagsById.get(Number(feedbackId)) ?? [];
+        list.push(tagCode);
+        tagsById.set(Number(feedbackId), list);
+      }
+      const contributions: (FeedbackContribution & { feedbackId: number })[] = imported.map(({ id, scores }) => ({
+        feedbackId: id,
+        snapshot: snapshotById.get(id)!,
+        scores,
+        tagCodes: tagsById.get(id) ?? [],
+      }));
+      await rollups.journal(tx, imported.map(({ id }) => id));
+      return {
+        inserted: imported.length,
+        alreadyPresent: present(imported.length),
+        customersCreated: created.size,
+        rejected,
+        afterCommit: () => rollups.committed(contributions),
+      };
     },
+
+    finish: () => rollups.flush(),
   };
 };
 
@@ -276,7 +353,51 @@ export const FEEDBACK_COLUMNS = [
   "importKey",
   "createdAt",
   "version",
+  // The segment snapshot (analytics rollups), computed by the importer.
+  "receivedDay",
+  "segmentDepartmentId",
+  "segmentRegion",
+  "segmentServiceType",
+  "segmentCustomerType",
+  "segmentEngineer",
 ];
+
+/** A ticket as the importer caches it: what the hook checks, plus what the segment snapshot reads. */
+type SegmentedTicket = ImportedTicket & {
+  customerId: number;
+  departmentId: number | null;
+  region: string | null;
+  type: string | null;
+  engineer: string | null;
+};
+
+interface CustomerSegment {
+  region: string | null;
+  firstTicketOpenedAt: Date | null;
+}
+
+/** Region and first ticket opening of customers by id: one statement per 5,000 customers. */
+async function lookupCustomerSegments(tx: EntityManager, ids: readonly number[]): Promise<Map<number, CustomerSegment>> {
+  const found = new Map<number, CustomerSegment>();
+  if (ids.length === 0) return found;
+  const q = (name: string) => tx.connection.driver.escape(name);
+  const ticket = q(tableOf(tx, ServiceTicket));
+  const customer = q(tableOf(tx, Customer));
+  const openedAt = dateValue(tx, ServiceTicket, "openedAt");
+  for (let start = 0; start < ids.length; start += 5_000) {
+    const chunk = ids.slice(start, start + 5_000);
+    const rows: { id: number; region: string | null; firstTicketOpenedAt: unknown }[] = await tx.query(
+      `SELECT c.${q("id")} AS ${q("id")}, c.${q("region")} AS ${q("region")}, ` +
+        `(SELECT MIN(t.${q("openedAt")}) FROM ${ticket} t WHERE t.${q("customerId")} = c.${q("id")}) AS ${q("firstTicketOpenedAt")} ` +
+        `FROM ${customer} c WHERE c.${q("id")} IN (${chunk.map(() => "?").join(", ")})`,
+      [...chunk],
+    );
+    for (const row of rows) {
+      found.set(Number(row.id), { region: row.region, firstTicketOpenedAt: openedAt(row.firstTicketOpenedAt) });
+    }
+  }
+  return found;
+}
 
 /**
  * A Map that starts over between batches once it has grown past `limit`, so an import of millions

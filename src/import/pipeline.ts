@@ -74,6 +74,8 @@ export interface BatchOutcome {
   alreadyPresent: number;
   customersCreated: number;
   rejected: RowError[];
+  /** Runs once the batch's transaction has committed (not when it rolled back). */
+  afterCommit?: () => Promise<void>;
 }
 
 /** One import kind: how a row is parsed and how a batch of parsed rows is written. */
@@ -82,6 +84,8 @@ export interface ImportHandler<T extends { row: number }> {
   parse(row: RowContext): T | null;
   /** Writes one batch inside its transaction; looks things up per batch, never per row. */
   write(tx: EntityManager, rows: T[]): Promise<BatchOutcome>;
+  /** After the last batch, and after a failure too: completes what committed batches left open. */
+  finish?(): Promise<void>;
 }
 
 export type HandlerFactory<T extends { row: number }> = (
@@ -123,11 +127,13 @@ export async function runImport<T extends { row: number }>(
   let layout;
   let report: RejectReport | null = null;
   let inFlight: Promise<void> | null = null;
+  let handler: ImportHandler<T> | null = null;
   try {
     // The whole file is refused before anything is written when its headers do not fit.
     layout = resolveColumns(source.headers, mapping, kind);
     const plan = compilePlan(mapping, layout, clockOf(dataSource).now());
-    const handler = await makeHandler(dataSource, plan, options);
+    handler = await makeHandler(dataSource, plan, options);
+    const batchHandler = handler;
     const rejects = new RejectReport(options.report?.file ?? null, !options.report?.onlyIfRejected);
     report = rejects;
 
@@ -140,7 +146,8 @@ export async function runImport<T extends { row: number }>(
     };
     const writeBatch = async (rows: T[], errors: RowError[]) => {
       if (rows.length > 0) {
-        const outcome = await inTransaction(dataSource, (tx) => handler.write(tx, rows));
+        const outcome = await inTransaction(dataSource, (tx) => batchHandler.write(tx, rows));
+        await outcome.afterCommit?.();
         counts.inserted += outcome.inserted;
         counts.alreadyPresent += outcome.alreadyPresent;
         counts.customersCreated += outcome.customersCreated;
@@ -187,6 +194,7 @@ export async function runImport<T extends { row: number }>(
   } finally {
     // A read error must not leave a batch's transaction running behind the caller's back.
     if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+    await handler?.finish?.();
     source.close();
     await report?.close();
   }

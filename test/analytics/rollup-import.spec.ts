@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { VerificationStatus } from "../../src/common/enums";
 import { inTransaction } from "../../src/db/transaction";
-import { Feedback, RollupResponse } from "../../src/entity";
+import { Feedback, RollupPendingFeedback, RollupResponse } from "../../src/entity";
 import { importCustomers, importFeedback, importTickets } from "../../src/import";
-import { rebuildRollups } from "../../src/service/analytics/rollups";
+import { applyPendingRollups, DeferredRollups, rebuildRollups, snapshotSegments } from "../../src/service/analytics/rollups";
 import { AnalyticsQuery, CustomerType, GROUPING_KINDS } from "../../src/service/analytics/types";
 import {
   CUSTOMER_HEADERS,
@@ -122,6 +122,33 @@ describe("rollups kept by bulk import", () => {
     expect(await app.services.analytics.analyse({ period: { from: "2026-01-01", to: "2026-09-30" } })).toEqual(before);
   });
 
+  it("takes the segment snapshot the set-based SQL takes from the raw tables", async () => {
+    // The importer computes each row's snapshot from the ticket and customer it holds; this
+    // recomputes them all from the raw tables and expects no value to move.
+    const snapshot = async () =>
+      (await app.dataSource.getRepository(Feedback).find({ order: { id: "ASC" } })).map((f) =>
+        [f.id, f.receivedDay, f.segmentDepartmentId, f.segmentRegion, f.segmentServiceType, f.segmentCustomerType, f.segmentEngineer].join("|"),
+      );
+    const imported = await snapshot();
+    expect(imported).toHaveLength(3_500);
+    const types = new Set(imported.map((row) => row.split("|")[5]));
+    expect(types).toEqual(new Set([CustomerType.NEW, CustomerType.RETURNING]));
+    await app.dataSource
+      .createQueryBuilder()
+      .update(Feedback)
+      .set({
+        receivedDay: null,
+        segmentDepartmentId: null,
+        segmentRegion: null,
+        segmentServiceType: null,
+        segmentCustomerType: null,
+        segmentEngineer: null,
+      })
+      .execute();
+    await inTransaction(app.dataSource, (tx) => snapshotSegments(tx, null));
+    expect(await snapshot()).toEqual(imported);
+  });
+
   it("corrects the rollups when imported feedback is invalidated", async () => {
     const feedback = await app.dataSource.getRepository(Feedback).findOneOrFail({ where: {}, order: { id: "ASC" } });
     const month = feedback.receivedDay!.slice(0, 7);
@@ -135,5 +162,55 @@ describe("rollups kept by bulk import", () => {
     const after = await app.services.analytics.analyse({ period: { month } });
     expect(after.responses).toBe(before.responses - 1);
     expect(after).toEqual({ ...(await app.services.analytics.directAnalyse({ period: { month } })), source: "ROLLUP" });
+  });
+
+  describe("when an import dies before its rollups are written", () => {
+    const whole = { period: { from: "2026-01-01", to: "2026-09-30" } };
+    const pending = () => app.dataSource.getRepository(RollupPendingFeedback).count();
+
+    it("leaves its feedback pending, and the next import adds it once the grace period is over", async () => {
+      // The process dying between its batches' commits and the flush that writes their rollups:
+      // the flush never happens.
+      const flush = jest.spyOn(DeferredRollups.prototype, "flush").mockResolvedValueOnce(undefined);
+      const tally: FeedbackExportTally = { rows: 0, scores: 0, newCustomers: 0, comments: 0 };
+      const counted = (await app.services.analytics.analyse(whole)).responses;
+      expect(await importFeedback(app.dataSource, exportFile("died.csv", 600, 13, 900_000, tally), { batchSize: 200 })).toMatchObject({
+        inserted: 600,
+      });
+      flush.mockRestore();
+      expect(await pending()).toBe(600);
+      expect((await app.services.analytics.analyse(whole)).responses).toBe(counted);
+
+      // Another import within the grace period leaves them (their import may still be running) …
+      app.clock.set(new Date(NOW.getTime() + 5 * 60_000));
+      await importFeedback(app.dataSource, exportFile("empty-1.csv", 0, 14, 950_000, tally));
+      expect(await pending()).toBe(600);
+
+      // … and one after it adds them, exactly once.
+      app.clock.set(new Date(NOW.getTime() + 11 * 60_000));
+      await importFeedback(app.dataSource, exportFile("empty-2.csv", 0, 15, 960_000, tally));
+      expect(await pending()).toBe(0);
+      expect((await app.services.analytics.analyse(whole)).responses).toBe(counted + 600);
+      await expectRollupsEqualDirect();
+    });
+
+    it("settles pending feedback before a verification change counts against it", async () => {
+      const flush = jest.spyOn(DeferredRollups.prototype, "flush").mockResolvedValueOnce(undefined);
+      const tally: FeedbackExportTally = { rows: 0, scores: 0, newCustomers: 0, comments: 0 };
+      await importFeedback(app.dataSource, exportFile("died-again.csv", 300, 16, 970_000, tally));
+      flush.mockRestore();
+      expect(await pending()).toBe(300);
+      const feedback = await app.dataSource.getRepository(Feedback).findOneOrFail({ where: {}, order: { id: "DESC" } });
+      await app.services.feedback.setVerification(
+        { id: Number(w.quality.id), roles: ["QUALITY_SPECIALIST"], departmentId: null },
+        feedback.id,
+        VerificationStatus.INVALID,
+        "重复答卷",
+      );
+      // Added from its rows, then subtracted: the invalid answer counts nowhere, the others wait.
+      expect(await pending()).toBe(299);
+      expect(await inTransaction(app.dataSource, (tx) => applyPendingRollups(tx))).toBe(299);
+      await expectRollupsEqualDirect();
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { DateTimeColumn } from "../columns";
 
 /**
  * Counts of scores 1–5 per day × segment × dimension over valid (not INVALID) feedback, kept in
@@ -77,3 +78,20 @@ export class RollupKeyword {
   count: number;
 }
 
+
+/**
+ * Bulk-imported feedback whose contribution is not in the rollups yet. Bulk import groups the
+ * contributions of many batches in memory and adds them with one write per rollup row (a batch
+ * of 1,000 feedback touches ~16,000 rollup rows, most of which the next batches touch again).
+ * This row, written in the batch's own transaction and deleted in the transaction that adds the
+ * feedback's contribution, makes sure nothing is lost or counted twice in between: a crash leaves
+ * it for `applyPendingRollups`, and a verification change settles it first (rollups.ts).
+ */
+@Entity("rollup_pending_feedback")
+export class RollupPendingFeedback {
+  @PrimaryColumn({ type: "int" })
+  feedbackId: number;
+
+  @DateTimeColumn()
+  createdAt: Date;
+}

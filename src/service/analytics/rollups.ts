@@ -1,4 +1,6 @@
-import { EntityManager } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
+import { clockOf } from "../../common/clock";
+import { inTransaction } from "../../db/transaction";
 import { VerificationStatus } from "../../common/enums";
 import {
   Customer,
@@ -6,11 +8,12 @@ import {
   FeedbackKeyword,
   FeedbackScore,
   RollupKeyword,
+  RollupPendingFeedback,
   RollupResponse,
   RollupScore,
   ServiceTicket,
 } from "../../entity";
-import { isMysql, tableOf } from "../../import/sql";
+import { insertSkippingDuplicates, isMysql, tableOf } from "../../import/sql";
 import { CustomerType, SegmentKind } from "./types";
 
 /**
@@ -98,6 +101,15 @@ export async function snapshotSegments(tx: EntityManager, ids: readonly number[]
  */
 export async function addToRollups(tx: EntityManager, ids: readonly number[], sign: 1 | -1): Promise<void> {
   if (ids.length === 0) return;
+  // Imported feedback whose contribution an import still holds in memory: added now, from its rows
+  // as imported, so what follows is a change to a counted feedback (and the import's flush, seeing
+  // it settled, adds its group from the database instead).
+  await settlePending(tx, await lockPending(tx, ids));
+  await addContributionsFromRows(tx, ids, sign);
+}
+
+/** `addToRollups` without the pending check: the contribution of the rows as they read now. */
+async function addContributionsFromRows(tx: EntityManager, ids: readonly number[], sign: 1 | -1): Promise<void> {
   const q = (name: string) => tx.connection.driver.escape(name);
   for (const chunk of chunks(ids)) {
     const where = `f.${q("id")} IN (${chunk.map(() => "?").join(", ")})`;
@@ -113,10 +125,13 @@ export async function addToRollups(tx: EntityManager, ids: readonly number[], si
  * with one `INSERT … SELECT … GROUP BY` per table and segment kind. Run by `qloop rollup rebuild`
  * and by benchmark seeding; in one transaction, so readers see the old or the new rollups.
  */
-export async function rebuildRollups(tx: EntityManager): Promise<void> {
+export async function rebuildRollups(tx: EntityManager, options: { clearPending?: boolean } = {}): Promise<void> {
   const q = (name: string) => tx.connection.driver.escape(name);
   await snapshotSegments(tx, null);
   for (const table of ROLLUP_TABLES) await tx.query(`DELETE FROM ${q(tableOf(tx, table.entity))}`);
+  // Counted by the rebuild like all other feedback; a running import's flush then finds them
+  // settled and adds nothing for them.
+  if (options.clearPending ?? true) await tx.query(`DELETE FROM ${q(tableOf(tx, RollupPendingFeedback))}`);
   const where = `f.${q("verificationStatus")} <> '${VerificationStatus.INVALID}'`;
   for (const kind of ALL_KINDS) {
     for (const table of ROLLUP_TABLES) await tx.query(contributionSql(tx, table, [kind], where, 1));
@@ -142,7 +157,299 @@ export async function onVerificationStatusChanged(
 export async function countNewFeedback(tx: EntityManager, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   await snapshotSegments(tx, ids);
-  await addToRollups(tx, ids, 1);
+  // Just inserted, so not pending in any import.
+  await addContributionsFromRows(tx, ids, 1);
+}
+
+/** The segment snapshot of one feedback, as stored on it (Feedback.receivedDay, segment…). */
+export interface SegmentSnapshot {
+  /** UTC day received, YYYY-MM-DD. */
+  receivedDay: string;
+  segmentDepartmentId: number | null;
+  segmentRegion: string | null;
+  segmentServiceType: string | null;
+  segmentCustomerType: CustomerType;
+  segmentEngineer: string | null;
+}
+
+/** What one new feedback adds to the rollups, from rows its writer already holds. */
+export interface FeedbackContribution {
+  snapshot: SegmentSnapshot;
+  scores: readonly { dimension: string; score: number }[];
+  tagCodes: readonly string[];
+}
+
+/**
+ * The segment snapshot `snapshotSegments` would take, computed from values in hand: the ticket
+ * (if any), the customer's region and the opening of the customer's first ticket.
+ */
+export function segmentSnapshotOf(input: {
+  receivedAt: Date;
+  ticket: { departmentId: number | null; region: string | null; type: string | null; engineer: string | null; openedAt: Date } | null;
+  customerRegion: string | null;
+  customerFirstTicketOpenedAt: Date | null;
+}): SegmentSnapshot {
+  const { receivedAt, ticket, customerRegion, customerFirstTicketOpenedAt } = input;
+  const reference = ticket?.openedAt ?? receivedAt;
+  const returning = customerFirstTicketOpenedAt !== null && customerFirstTicketOpenedAt.getTime() < reference.getTime();
+  return {
+    receivedDay: receivedAt.toISOString().slice(0, 10),
+    segmentDepartmentId: ticket?.departmentId ?? null,
+    segmentRegion: ticket?.region ?? customerRegion,
+    segmentServiceType: ticket?.type ?? null,
+    segmentCustomerType: returning ? CustomerType.RETURNING : CustomerType.NEW,
+    segmentEngineer: ticket?.engineer ?? null,
+  };
+}
+
+/** The rollup segment value of a snapshot under each kind: what `segmentValueSql` reads. */
+function segmentValueOf(snapshot: SegmentSnapshot, kind: SegmentKind): string {
+  switch (kind) {
+    case SegmentKind.ALL:
+      return NO_SEGMENT_VALUE;
+    case SegmentKind.DEPARTMENT:
+      return snapshot.segmentDepartmentId === null ? NO_SEGMENT_VALUE : String(snapshot.segmentDepartmentId);
+    case SegmentKind.REGION:
+      return snapshot.segmentRegion ?? NO_SEGMENT_VALUE;
+    case SegmentKind.SERVICE_TYPE:
+      return snapshot.segmentServiceType ?? NO_SEGMENT_VALUE;
+    case SegmentKind.CUSTOMER_TYPE:
+      return snapshot.segmentCustomerType;
+    case SegmentKind.ENGINEER:
+      return snapshot.segmentEngineer ?? NO_SEGMENT_VALUE;
+  }
+}
+
+/** Rows per upsert statement: 9 parameters a row stays far below SQLite's host-parameter limit. */
+const ROWS_PER_UPSERT = 1_000;
+
+type GroupedRow = (string | number)[];
+
+/**
+ * Contributions of new feedback grouped by rollup row in JS: each row holds its key columns then
+ * its counts. Many feedback of a day and segment collapse into one row, so writing the group
+ * costs one upsert per rollup row however many feedback it counts.
+ */
+export class GroupedContributions {
+  private readonly scores = new Map<string, GroupedRow>();
+  private readonly responses = new Map<string, GroupedRow>();
+  private readonly keywords = new Map<string, GroupedRow>();
+
+  get size(): number {
+    return this.scores.size + this.responses.size + this.keywords.size;
+  }
+
+  add(contributions: readonly FeedbackContribution[]): void {
+    for (const { snapshot, scores, tagCodes } of contributions) {
+      for (const kind of ALL_KINDS) {
+        const value = segmentValueOf(snapshot, kind);
+        const day = snapshot.receivedDay;
+        // Keys joined by NUL, which no segment value, dimension or tag code contains.
+        const segment = `${kind}\u0000${value}\u0000${day}`;
+        bump(this.responses, segment, () => [kind, value, day, 0], 3);
+        for (const { dimension, score } of scores) {
+          bump(this.scores, `${segment}\u0000${dimension}`, () => [kind, value, day, dimension, 0, 0, 0, 0, 0], 3 + score);
+        }
+        for (const tagCode of tagCodes) {
+          bump(this.keywords, `${segment}\u0000${tagCode}`, () => [kind, value, day, tagCode, 0], 4);
+        }
+      }
+    }
+  }
+
+  /** Adds the grouped counts to the rollups: one `INSERT … VALUES … upsert` per table and chunk. */
+  async write(tx: EntityManager): Promise<void> {
+    const segment = ["segmentKind", "segmentValue", "day"];
+    await upsertGrouped(tx, RollupScore, [...segment, "dimension"], ["count1", "count2", "count3", "count4", "count5"], [...this.scores.values()]);
+    await upsertGrouped(tx, RollupResponse, segment, ["responses"], [...this.responses.values()]);
+    await upsertGrouped(tx, RollupKeyword, [...segment, "tagCode"], ["count"], [...this.keywords.values()]);
+  }
+}
+
+/** Adds one to the count at `index` of the row under `key`, created by `create` when new. */
+function bump(map: Map<string, GroupedRow>, key: string, create: () => GroupedRow, index: number): void {
+  let row = map.get(key);
+  if (!row) {
+    row = create();
+    map.set(key, row);
+  }
+  (row[index] as number)++;
+}
+
+async function upsertGrouped(
+  tx: EntityManager,
+  entity: RollupTable["entity"],
+  keyColumns: string[],
+  countColumns: string[],
+  rows: GroupedRow[],
+): Promise<void> {
+  const q = (name: string) => quote(tx, name);
+  // In key order, so concurrent writers take rollup row locks in the same order on MySQL.
+  rows.sort((a, b) => compareKeys(a, b, keyColumns.length));
+  const table = q(tableOf(tx, entity));
+  const columns = [...keyColumns, ...countColumns];
+  const onConflict = isMysql(tx)
+    ? ` ON DUPLICATE KEY UPDATE ${countColumns.map((c) => `${q(c)} = ${table}.${q(c)} + VALUES(${q(c)})`).join(", ")}`
+    : ` ON CONFLICT (${keyColumns.map(q).join(", ")}) DO UPDATE SET ` +
+      countColumns.map((c) => `${q(c)} = ${table}.${q(c)} + excluded.${q(c)}`).join(", ");
+  const placeholders = `(${columns.map(() => "?").join(", ")})`;
+  for (let start = 0; start < rows.length; start += ROWS_PER_UPSERT) {
+    const chunk = rows.slice(start, start + ROWS_PER_UPSERT);
+    await tx.query(
+      `INSERT INTO ${table} (${columns.map(q).join(", ")}) VALUES ${chunk.map(() => placeholders).join(", ")}${onConflict}`,
+      chunk.flat(),
+    );
+  }
+}
+
+/**
+ * When a bulk import writes its grouped contributions: after this long (the longest imported
+ * feedback waits to count in analytics), or once the group holds this many rollup rows (memory:
+ * about 100 bytes each), and when the import ends. The longer the wait, the more batches share
+ * each rollup row write: a year of survey answers touches ~100,000 rollup rows however many
+ * answers it holds.
+ */
+export const DEFAULT_FLUSH_POLICY = { afterMs: 30_000, maxRollupRows: 300_000 };
+
+/** How long a pending contribution may wait before another process takes its import for dead. */
+export const PENDING_ROLLUP_GRACE_MS = 10 * 60_000;
+
+/**
+ * Rollups for a bulk import: each batch's contribution is grouped in memory and written with
+ * those of the next batches, once per rollup row, instead of once per batch (a batch of 1,000
+ * feedback touches ~16,000 rollup rows, most of which the next batches touch again).
+ *
+ * - In the batch's own transaction, `journal` records its feedback as pending
+ *   (RollupPendingFeedback); after the batch commits, `committed` adds its contribution to the
+ *   group; `flush` writes the group and deletes those pending rows in one transaction.
+ * - Imported feedback therefore counts in analytics from the flush that follows its batch (see
+ *   DEFAULT_FLUSH_POLICY: within 30 s, and when the import ends), not from its batch's commit.
+ * - Nothing is lost or counted twice in between. A crash leaves the pending rows for
+ *   `applyPendingRollups`, and a verification change to pending feedback first settles it
+ *   (`addToRollups`). When the flush finds that some of its pending rows went that way, it
+ *   cannot split the group, and adds the rest from the database instead.
+ */
+export class DeferredRollups {
+  private group = new GroupedContributions();
+  private feedbackIds: number[] = [];
+  private groupStartedAt = performance.now();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy = DEFAULT_FLUSH_POLICY,
+  ) {}
+
+  /** In the batch's transaction: records its feedback as pending. */
+  async journal(tx: EntityManager, feedbackIds: readonly number[]): Promise<void> {
+    const createdAt = dateParameter(tx, clockOf(tx.connection).now());
+    await insertSkippingDuplicates(
+      tx,
+      tableOf(tx, RollupPendingFeedback),
+      ["feedbackId", "createdAt"],
+      feedbackIds.map((id) => [id, createdAt]),
+      "feedbackId",
+    );
+  }
+
+  /** After the batch's transaction committed: its contribution joins the group. */
+  async committed(contributions: readonly (FeedbackContribution & { feedbackId: number })[]): Promise<void> {
+    if (contributions.length === 0) return;
+    this.group.add(contributions);
+    for (const { feedbackId } of contributions) this.feedbackIds.push(feedbackId);
+    const waited = performance.now() - this.groupStartedAt;
+    if (waited >= this.policy.afterMs || this.group.size >= this.policy.maxRollupRows) await this.flush();
+  }
+
+  /** Writes the group and deletes its pending rows, in one transaction. */
+  async flush(): Promise<void> {
+    const group = this.group;
+    const ids = this.feedbackIds;
+    this.group = new GroupedContributions();
+    this.feedbackIds = [];
+    this.groupStartedAt = performance.now();
+    if (ids.length === 0) return;
+    await inTransaction(this.dataSource, async (tx) => {
+      const pending = await lockPending(tx, ids);
+      if (pending.length === ids.length) {
+        await group.write(tx);
+        await deletePending(tx, ids);
+      } else {
+        await settlePending(tx, pending);
+      }
+    });
+  }
+}
+
+/**
+ * Adds the contribution of feedback left pending by an import that died before flushing (pending
+ * since before `before`; all when omitted), from the feedback rows as they are now — unchanged
+ * since their import, since any change settles pending feedback first — and deletes the pending
+ * rows, in the caller's transaction. Returns how many it added. Run when a feedback import starts
+ * and by `qloop rollup rebuild`.
+ */
+export async function applyPendingRollups(tx: EntityManager, before?: Date): Promise<number> {
+  const q = (name: string) => quote(tx, name);
+  const table = q(tableOf(tx, RollupPendingFeedback));
+  const rows: { feedbackId: number }[] = before
+    ? await tx.query(`SELECT ${q("feedbackId")} FROM ${table} WHERE ${q("createdAt")} < ?`, [dateParameter(tx, before)])
+    : await tx.query(`SELECT ${q("feedbackId")} FROM ${table}`);
+  if (rows.length === 0) return 0;
+  const pending = await lockPending(
+    tx,
+    rows.map((row) => Number(row.feedbackId)),
+  );
+  await settlePending(tx, pending);
+  return pending.length;
+}
+
+/** A Date as the driver stores RollupPendingFeedback.createdAt. */
+function dateParameter(tx: EntityManager, value: Date): unknown {
+  const column = tx.connection.getMetadata(RollupPendingFeedback).findColumnWithPropertyName("createdAt")!;
+  return tx.connection.driver.preparePersistentValue(value, column);
+}
+
+/** Those of `ids` still pending, locked until the transaction ends. */
+async function lockPending(tx: EntityManager, ids: readonly number[]): Promise<number[]> {
+  const q = (name: string) => quote(tx, name);
+  const found: number[] = [];
+  for (const chunk of chunks(ids)) {
+    const rows: { feedbackId: number }[] = await tx.query(
+      `SELECT ${q("feedbackId")} FROM ${q(tableOf(tx, RollupPendingFeedback))} ` +
+        `WHERE ${q("feedbackId")} IN (${chunk.map(() => "?").join(", ")})${isMysql(tx) ? " FOR UPDATE" : ""}`,
+      [...chunk],
+    );
+    for (const row of rows) found.push(Number(row.feedbackId));
+  }
+  return found;
+}
+
+async function deletePending(tx: EntityManager, ids: readonly number[]): Promise<void> {
+  const q = (name: string) => quote(tx, name);
+  for (const chunk of chunks(ids)) {
+    await tx.query(
+      `DELETE FROM ${q(tableOf(tx, RollupPendingFeedback))} WHERE ${q("feedbackId")} IN (${chunk.map(() => "?").join(", ")})`,
+      [...chunk],
+    );
+  }
+}
+
+/**
+ * Adds pending feedback (locked by the caller) from the database and deletes its pending rows.
+ * Added whatever its verification status: it is settled before any change to it, so its rows
+ * read as imported, and the change that invalidates it subtracts after this adds.
+ */
+async function settlePending(tx: EntityManager, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await addContributionsFromRows(tx, ids, 1);
+  await deletePending(tx, ids);
+}
+
+function compareKeys(a: (string | number)[], b: (string | number)[], length: number): number {
+  for (let i = 0; i < length; i++) {
+    if (a[i] < b[i]) return -1;
+    if (a[i] > b[i]) return 1;
+  }
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------

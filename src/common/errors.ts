@@ -28,8 +28,14 @@ export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCodes.FORBIDDEN } });
 }
 
-export function unauthenticated(message = "a valid bearer token is required"): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCodes.UNAUTHENTICATED } });
+/**
+ * `httpStatus` is for refusals of the whole request (a bad token while building the context),
+ * which Apollo would otherwise answer with HTTP 500.
+ */
+export function unauthenticated(message = "a valid bearer token is required", httpStatus?: 401): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCodes.UNAUTHENTICATED, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+  });
 }
 
 const ID_PATTERN = /^[1-9][0-9]{0,9}$/;

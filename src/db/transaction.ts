@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
+import { requestTransaction } from "./request-scope";
 
 /**
  * Runs `work` in one database transaction.
@@ -6,8 +7,14 @@ import { DataSource, EntityManager } from "typeorm";
  * SQLite has one connection per process and no row locks, so concurrent transactions would
  * interleave on that connection; writes are therefore serialised through a queue per DataSource.
  * MySQL transactions run concurrently and rely on conditional updates for correctness.
+ *
+ * Inside a request that runs in its own transaction (an idempotent mutation, see
+ * api/idempotency), `work` runs in a savepoint of that transaction instead: its change then
+ * commits together with the request's idempotency record, or not at all.
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const enclosing = requestTransaction(dataSource);
+  if (enclosing) return enclosing.transaction(work);
   if (dataSource.options.type !== "better-sqlite3") return dataSource.transaction(work);
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const run = previous.then(() => dataSource.transaction(work));

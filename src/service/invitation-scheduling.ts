@@ -8,6 +8,7 @@ import { JobKind } from "../jobs/job-kind";
 import { scheduleJob } from "../jobs/scheduler";
 import { DEFAULT_SETTINGS } from "./settings";
 import { systemActor } from "./system-actor";
+import { currentRequestId } from "../db/request-scope";
 import { CREATED_FROM } from "./workflow-runner";
 
 /**
@@ -107,6 +108,7 @@ async function afterInvitationsCreated(tx: EntityManager, rows: SurveyInvitation
       event: "CREATE",
       actorId: actor.id,
       reason: null,
+      requestId: currentRequestId(),
     })),
   );
 }

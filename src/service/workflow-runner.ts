@@ -9,6 +9,7 @@ import {
 } from "../../workflows/runtime";
 import { WorkflowEntity } from "../common/enums";
 import { TransitionError, TransitionErrorCode, TransitionRefusal } from "../common/error-results";
+import { currentRequestId } from "../db/request-scope";
 import { inTransaction } from "../db/transaction";
 import { TransitionLog } from "../entity";
 
@@ -82,6 +83,7 @@ export async function applyTransition<C, F, E extends string>(
       event: event.type,
       actorId: event.actor.id,
       reason: event.reason ?? null,
+      requestId: currentRequestId(),
     });
   }
   return outcome.toState;
@@ -168,5 +170,6 @@ export async function logCreation(
     event: "CREATE",
     actorId,
     reason,
+    requestId: currentRequestId(),
   });
 }

@@ -42,4 +42,11 @@ export class TransitionLog {
   @Field({ description: "When it happened." })
   @CreatedAtColumn()
   createdAt: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The API request that caused it (x-request-id); null for background jobs and older rows.",
+  })
+  @Column({ type: "varchar", length: 64, nullable: true })
+  requestId: string | null;
 }

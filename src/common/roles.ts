@@ -17,7 +17,9 @@ registerEnumType(RoleEnum, {
 });
 
 /**
- * Who may read satisfaction analytics, review packs and report documents. Department leads see
- * every department until per-department authorisation (issue 5) narrows it.
+ * Who may read satisfaction analytics, review packs and report documents: the roles of the
+ * policy's REVIEW row (src/auth/policy.ts; the matrix test keeps the two equal). Review packs are
+ * the joint cross-department review, so leads read them whole; their satisfaction analytics and
+ * SLA attainment are narrowed to their own department by the policy.
  */
 export const REVIEW_READERS: Role[] = ["QUALITY_SPECIALIST", "OPERATIONS_MANAGER", "ADMIN", "DEPARTMENT_LEAD"];

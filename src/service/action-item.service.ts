@@ -13,7 +13,8 @@ import { badInput } from "../common/errors";
 import { optionalDay, optionalText, requireDay, requireText, TEXT_LIMITS, todayUtc } from "../common/validation";
 import { ActionItem, Cause, Department, ProgressUpdate, User } from "../entity";
 import { Connection, PageArgs, paginate } from "../api/pagination";
-import { findOrFail, reload, whereStateIn } from "./common";
+import { Resource, restrictToVisible } from "../auth/policy";
+import { findOrFail, findVisibleOrFail, reload, whereStateIn } from "./common";
 import { assertIssueAllows, guardedText } from "./issue.service";
 import { scheduleActionOverdue } from "./action-overdue";
 import { clockOf } from "../common/clock";
@@ -213,7 +214,7 @@ export class ActionItemService {
     }
     const blockers = optionalText(input.blockers, "input.blockers", TEXT_LIMITS.longText);
     const nextStep = optionalText(input.nextStep, "input.nextStep", TEXT_LIMITS.longText);
-    const item = await findOrFail(tx, ActionItem, input.actionItemId, "ActionItem");
+    const item = await findVisibleOrFail(tx, actor, ActionItem, Resource.ACTION_ITEM, input.actionItemId, "ActionItem");
     await sendActionItemEvent(tx, item, {
       type: "UPDATE_PROGRESS",
       actor,
@@ -281,9 +282,10 @@ export class ActionItemService {
     return this.send(id, { type: "CANCEL", actor, expectedVersion, reason: text });
   }
 
-  /** Action items matching `filter`, newest first. */
-  list(filter: ActionItemListFilter, page: PageArgs): Promise<Connection<ActionItem>> {
+  /** Action items `actor` may see matching `filter`, newest first. */
+  list(actor: Actor | null, filter: ActionItemListFilter, page: PageArgs): Promise<Connection<ActionItem>> {
     const query = this.dataSource.getRepository(ActionItem).createQueryBuilder("a");
+    restrictToVisible(query, "a", actor, Resource.ACTION_ITEM);
     if (filter.issueId) query.andWhere("a.issueId = :issueId", { issueId: filter.issueId });
     whereStateIn(query, "a", filter.states, ACTION_ITEM_STATES);
     if (filter.departmentId) {
@@ -322,7 +324,7 @@ export class ActionItemService {
 
   private send(id: number, request: ActionItemEventRequest): Promise<ActionItem | TransitionError> {
     return attempt(this.dataSource, async (tx) => {
-      const item = await findOrFail(tx, ActionItem, id, "ActionItem");
+      const item = await findVisibleOrFail(tx, request.actor, ActionItem, Resource.ACTION_ITEM, id, "ActionItem");
       await sendActionItemEvent(tx, item, request);
       return reload(tx, ActionItem, item.id);
     });

@@ -15,7 +15,8 @@ import { Connection, PageArgs, paginate } from "../api/pagination";
 import { sendActionItemEvent } from "./action-item.service";
 import { scheduleActionOverdue } from "./action-overdue";
 import { clockOf } from "../common/clock";
-import { findOrFail, reload, whereStateIn } from "./common";
+import { Resource, restrictToVisible } from "../auth/policy";
+import { findOrFail, findVisibleOrFail, reload, whereStateIn } from "./common";
 import { guardedText } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
@@ -129,7 +130,7 @@ export class AdjustmentRequestService {
       );
     }
 
-    const item = await findOrFail(tx, ActionItem, input.actionItemId, "ActionItem");
+    const item = await findVisibleOrFail(tx, actor, ActionItem, Resource.ACTION_ITEM, input.actionItemId, "ActionItem");
     if (proposedPlannedEnd !== null && proposedPlannedEnd < item.plannedStart) {
       throw badInput("input.proposedPlannedEnd", "is before the action's planned start");
     }
@@ -213,9 +214,14 @@ export class AdjustmentRequestService {
     });
   }
 
-  /** Adjustment requests matching `filter`, newest first. */
-  list(filter: AdjustmentRequestListFilter, page: PageArgs): Promise<Connection<AdjustmentRequest>> {
+  /** Adjustment requests `actor` may see matching `filter`, newest first. */
+  list(
+    actor: Actor | null,
+    filter: AdjustmentRequestListFilter,
+    page: PageArgs,
+  ): Promise<Connection<AdjustmentRequest>> {
     const query = this.dataSource.getRepository(AdjustmentRequest).createQueryBuilder("r");
+    restrictToVisible(query, "r", actor, Resource.ADJUSTMENT_REQUEST);
     whereStateIn(query, "r", filter.states, ADJUSTMENT_REQUEST_STATES);
     if (filter.departmentId) {
       query.andWhere("r.departmentId = :departmentId", { departmentId: filter.departmentId });
@@ -234,7 +240,14 @@ export class AdjustmentRequestService {
 
   private decide(id: number, decision: Decision): Promise<AdjustmentRequest | TransitionError> {
     return attempt(this.dataSource, async (tx) => {
-      const request = await findOrFail(tx, AdjustmentRequest, id, "AdjustmentRequest");
+      const request = await findVisibleOrFail(
+        tx,
+        decision.actor,
+        AdjustmentRequest,
+        Resource.ADJUSTMENT_REQUEST,
+        id,
+        "AdjustmentRequest",
+      );
       const item = await findOrFail(tx, ActionItem, request.actionItemId, "ActionItem");
       const changes = decision.changes?.(request, item) ?? { request: {} };
       await this.moveRequest(tx, request, decision, {

@@ -6,7 +6,8 @@ import { TransitionError } from "../common/error-results";
 import { badInput } from "../common/errors";
 import { requireText, TEXT_LIMITS } from "../common/validation";
 import { Cause } from "../entity";
-import { findOrFail, reload } from "./common";
+import { Resource } from "../auth/policy";
+import { findVisibleOrFail, reload } from "./common";
 import { assertIssueAllows, lockIssue } from "./issue.service";
 import { applyTransition, attempt, logCreation } from "./workflow-runner";
 
@@ -90,7 +91,7 @@ export async function sendCauseEvent(
   type: CauseEventType,
   options: { reason?: string | null; set?: Record<string, unknown>; expectedVersion?: number | null },
 ): Promise<Cause> {
-  const cause = await findOrFail(tx, Cause, causeId, "Cause");
+  const cause = await findVisibleOrFail(tx, actor, Cause, Resource.CAUSE, causeId, "Cause");
   const issue = await lockIssue(tx, cause.issueId);
   await applyTransition(tx, {
     workflow: causeWorkflow,

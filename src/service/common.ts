@@ -1,4 +1,6 @@
 import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { Actor } from "../../workflows/actor";
+import { assertVisible, Resource } from "../auth/policy";
 import { badInput, notFound } from "../common/errors";
 
 /** Loads a row by id or throws NOT_FOUND naming the entity. */
@@ -10,6 +12,23 @@ export async function findOrFail<T extends ObjectLiteral>(
 ): Promise<T> {
   const row = await manager.getRepository(target).findOneBy({ id } as never);
   if (!row) throw notFound(label, id);
+  return row;
+}
+
+/**
+ * Loads a row the actor acts on: NOT_FOUND when it is missing and, with the same error, when the
+ * authorisation policy puts it outside the actor's scope (src/auth/policy.ts).
+ */
+export async function findVisibleOrFail<T extends ObjectLiteral>(
+  manager: EntityManager,
+  actor: Actor,
+  target: EntityTarget<T>,
+  resource: Resource,
+  id: number,
+  label: string,
+): Promise<T> {
+  const row = await findOrFail(manager, target, id, label);
+  await assertVisible(manager, actor, resource, id, label);
   return row;
 }
 

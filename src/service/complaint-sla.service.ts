@@ -1,4 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
+import type { Actor } from "../../workflows/actor";
+import { narrowedDepartment } from "../auth/department-scope";
 import { clockOf } from "../common/clock";
 import { ComplaintTier, IssueKind } from "../common/enums";
 import { badInput } from "../common/errors";
@@ -372,9 +374,15 @@ export class ComplaintSlaService {
    * `notApplicable` = cancelled before it fell due. The rate is met / (met + breached): only
    * complaints whose stage is settled count, so a complaint still inside its window neither
    * helps nor hurts; it is null when that denominator is 0. Computed in SQL with one grouped
-   * statement, so the report costs the same for any number of complaints.
+   * statement, so the report costs the same for any number of complaints. With an `actor`
+   * confined to their department by the policy, the report is narrowed to it.
    */
-  async attainment(filter: { from: Date; to: Date; departmentId: number | null }): Promise<AttainmentReport> {
+  async attainment(
+    request: { from: Date; to: Date; departmentId: number | null },
+    actor: Actor | null = null,
+  ): Promise<AttainmentReport> {
+    const departmentId = narrowedDepartment(actor, "complaintSlaAttainment", request.departmentId, "departmentId");
+    const filter = { ...request, departmentId };
     if (filter.to.getTime() <= filter.from.getTime()) throw badInput("to", "must be after from");
     const asOf = clockOf(this.dataSource).now();
     const query = this.dataSource

@@ -20,11 +20,13 @@ import {
   SurveyTemplate,
 } from "../entity";
 import { addToRollups, countNewFeedback, onVerificationStatusChanged } from "./analytics/rollups";
-import { findOrFail, reload } from "./common";
+import { Resource, restrictToVisible } from "../auth/policy";
+import { findOrFail, findVisibleOrFail, reload } from "./common";
 import { afterFeedbackSupplemented } from "./feedback-intake";
 import { appendHistory, cancelVerifyDue, scheduleVerifyDue } from "./feedback-verification";
 import { afterFeedbackRecorded } from "./intake-hooks";
 import { loadSettings } from "./settings";
+import { ConsentDecisionInput, recordConsentWithFeedback } from "./contact-consent.service";
 
 export interface NewFeedback {
   customerId: number;
@@ -95,6 +97,8 @@ export async function insertFeedback(
 /** What recordFeedback accepts: a NewFeedback whose source and receipt time may be defaulted. */
 export interface RecordedFeedback extends Omit<NewFeedback, "source" | "receivedAt" | "comment"> {
   source?: FeedbackSource | null;
+  /** The customer's contact decision, when asked with this feedback. */
+  contactConsent?: ConsentDecisionInput | null;
   comment?: string | null;
   receivedAt?: Date | null;
 }
@@ -158,7 +162,7 @@ export class FeedbackService {
           }
         });
       }
-      return withFieldPrefix("input.", () =>
+      const feedback = await withFieldPrefix("input.", () =>
         insertFeedback(tx, actor, {
           customerId: input.customerId,
           ticketId: input.ticketId,
@@ -170,6 +174,8 @@ export class FeedbackService {
           receivedAt: input.receivedAt ?? clockOf(tx).now(),
         }, { applyIntakeRules: true }),
       );
+      await recordConsentWithFeedback(tx, actor.id, input.contactConsent, feedback);
+      return feedback;
     });
   }
 
@@ -200,7 +206,7 @@ export class FeedbackService {
     }
     const verificationNote = requireText(note, "note", TEXT_LIMITS.shortText);
     return inTransaction(this.dataSource, async (tx) => {
-      const row = await findOrFail(tx, Feedback, id, "Feedback");
+      const row = await findVisibleOrFail(tx, actor, Feedback, Resource.FEEDBACK, id, "Feedback");
       const now = clockOf(tx).now();
       const set: Record<string, unknown> = { verificationStatus: status, verificationNote };
       let newDueAt: Date | null = null;
@@ -260,7 +266,7 @@ export class FeedbackService {
     });
     const markVerified = input.markVerified ?? true;
     return inTransaction(this.dataSource, async (tx) => {
-      const row = await findOrFail(tx, Feedback, id, "Feedback");
+      const row = await findVisibleOrFail(tx, actor, Feedback, Resource.FEEDBACK, id, "Feedback");
       const now = clockOf(tx).now();
       const existing = await tx.getRepository(FeedbackScore).findBy({ feedbackId: id });
       const scored = new Set(existing.map((score) => score.dimension));
@@ -316,8 +322,10 @@ export class FeedbackService {
     });
   }
 
-  list(filter: FeedbackFilter, page: PageArgs): Promise<Connection<Feedback>> {
+  /** Feedback `actor` may see, newest first. */
+  list(actor: Actor | null, filter: FeedbackFilter, page: PageArgs): Promise<Connection<Feedback>> {
     const query = this.dataSource.getRepository(Feedback).createQueryBuilder("f");
+    restrictToVisible(query, "f", actor, Resource.FEEDBACK);
     if (filter.customerId) query.andWhere("f.customerId = :customerId", { customerId: filter.customerId });
     if (filter.ticketId) query.andWhere("f.ticketId = :ticketId", { ticketId: filter.ticketId });
     if (filter.source) query.andWhere("f.source = :source", { source: filter.source });

@@ -34,11 +34,13 @@ import {
   User,
 } from "../entity";
 import { flagsOfQuadrant } from "../entity/issue/issue.entity";
+import { assertVisible, Resource, restrictToVisible } from "../auth/policy";
 import { findOrFail, reload, whereStateIn } from "./common";
 import { insertFeedback } from "./feedback.service";
 import { afterIssueCreated, afterIssueTransition } from "./intake-hooks";
 import { IssueFactsSnapshot, loadIssueFacts } from "./issue-facts";
 import { applyTransition, assertAllowed, attempt, logCreation } from "./workflow-runner";
+import { ConsentDecisionInput, recordConsentWithFeedback } from "./contact-consent.service";
 
 /** The state every new issue starts in (the issue machine's initial state). */
 const INITIAL_ISSUE_STATE = "intake";
@@ -120,6 +122,7 @@ export async function sendIssueEvent(
   options: IssueEventOptions = {},
 ): Promise<Issue> {
   const issue = await lockIssue(tx, issueId);
+  await assertVisible(tx, actor, Resource.ISSUE, issueId, "Issue");
   const { context, facts } = await issueMachineInput(tx, issue, options);
   const set = typeof options.set === "function" ? options.set(issue) : options.set;
   const fromState = issue.state;
@@ -157,6 +160,7 @@ export async function assertIssueAllows(
   type: "EDIT_ANALYSIS" | "PLAN_VERIFICATION",
 ): Promise<Issue> {
   const issue = await lockIssue(tx, issueId);
+  await assertVisible(tx, actor, Resource.ISSUE, issueId, "Issue");
   const { context, facts } = await issueMachineInput(tx, issue);
   assertAllowed(issueWorkflow, WorkflowEntity.ISSUE, issue, context, { type, actor, facts });
   return issue;
@@ -187,6 +191,8 @@ export interface NewComplaint {
   description?: string | null;
   tier: ComplaintTier;
   receivedAt?: Date | null;
+  /** The customer's contact decision, when asked with the complaint. */
+  contactConsent?: ConsentDecisionInput | null;
 }
 
 export interface NewIssue {
@@ -254,6 +260,7 @@ export class IssueService {
         complaintTier: input.tier,
       });
       await insertEvidence(tx, actor, issue.id, [feedback.id]);
+      await recordConsentWithFeedback(tx, actor.id, input.contactConsent, feedback);
       return issue;
     });
   }
@@ -295,6 +302,7 @@ export class IssueService {
   async linkEvidence(actor: Actor, issueId: number, feedbackIds: number[]): Promise<Issue> {
     return this.transaction(async (tx) => {
       const issue = await lockIssue(tx, issueId);
+      await assertVisible(tx, actor, Resource.ISSUE, issueId, "Issue");
       if (issueWorkflow.machine.states[issue.state]?.type === "final") {
         throw new GraphQLError(`issue ${issueId} is ${issue.state}; its evidence is frozen`, {
           extensions: {
@@ -434,9 +442,10 @@ export class IssueService {
     );
   }
 
-  /** Issues, newest first, filtered as a list screen needs. */
-  list(filter: IssueListFilter, page: PageArgs): Promise<Connection<Issue>> {
+  /** Issues `actor` may see, newest first, filtered as a list screen needs. */
+  list(actor: Actor | null, filter: IssueListFilter, page: PageArgs): Promise<Connection<Issue>> {
     const query = this.dataSource.getRepository(Issue).createQueryBuilder("i");
+    restrictToVisible(query, "i", actor, Resource.ISSUE);
     whereStateIn(query, "i", filter.states, ISSUE_STATES);
     if (filter.kind) query.andWhere("i.kind = :kind", { kind: filter.kind });
     if (filter.departmentId !== null) {

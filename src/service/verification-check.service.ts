@@ -15,7 +15,8 @@ import { badInput } from "../common/errors";
 import { TransitionError } from "../common/error-results";
 import { optionalText, requireText, TEXT_LIMITS } from "../common/validation";
 import { Feedback, FeedbackScore, Issue, IssueEvidence, VerificationCheck } from "../entity";
-import { findOrFail, reload, whereStateIn } from "./common";
+import { Resource, restrictToVisible } from "../auth/policy";
+import { findOrFail, findVisibleOrFail, reload, whereStateIn } from "./common";
 import { assertIssueAllows, lockIssue, sendIssueEvent } from "./issue.service";
 import { applyTransition, attempt, logCreation, nextEventsFor } from "./workflow-runner";
 
@@ -172,7 +173,14 @@ export class VerificationCheckService {
   ): Promise<VerificationCheck | TransitionError> {
     const sourceNote = optionalText(input.sourceNote, "input.sourceNote", TEXT_LIMITS.longText);
     return attempt(this.dataSource, async (tx) => {
-      const check = await findOrFail(tx, VerificationCheck, id, "VerificationCheck");
+      const check = await findVisibleOrFail(
+        tx,
+        actor,
+        VerificationCheck,
+        Resource.VERIFICATION_CHECK,
+        id,
+        "VerificationCheck",
+      );
       // The issue is locked before the check is written: issue first, like every issue event.
       const issue = await lockIssue(tx, check.issueId);
       let window: Window;
@@ -225,8 +233,14 @@ export class VerificationCheckService {
     });
   }
 
-  list(filter: VerificationCheckFilter, page: PageArgs): Promise<Connection<VerificationCheck>> {
+  /** Verification checks `actor` may see, newest first. */
+  list(
+    actor: Actor | null,
+    filter: VerificationCheckFilter,
+    page: PageArgs,
+  ): Promise<Connection<VerificationCheck>> {
     const query = this.dataSource.getRepository(VerificationCheck).createQueryBuilder("v");
+    restrictToVisible(query, "v", actor, Resource.VERIFICATION_CHECK);
     if (filter.issueId) query.andWhere("v.issueId = :issueId", { issueId: filter.issueId });
     whereStateIn(query, "v", filter.states, VERIFICATION_CHECK_STATES);
     return paginate(query, "v", page);
@@ -267,7 +281,14 @@ export class VerificationCheckService {
     reason: string | null,
   ): Promise<VerificationCheck | TransitionError> {
     return attempt(this.dataSource, async (tx) => {
-      const check = await findOrFail(tx, VerificationCheck, id, "VerificationCheck");
+      const check = await findVisibleOrFail(
+        tx,
+        actor,
+        VerificationCheck,
+        Resource.VERIFICATION_CHECK,
+        id,
+        "VerificationCheck",
+      );
       const issue = await lockIssue(tx, check.issueId);
       await applyTransition(tx, {
         workflow: verificationCheckWorkflow,

@@ -544,11 +544,16 @@ describe("satisfaction analytics", () => {
     expect(tooLong[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
 
-  it("lets quality, managers, admins and department leads read analytics, not agents or anonymous callers", async () => {
+  it("lets quality, managers, admins and (for their department) leads read analytics, not agents or anonymous callers", async () => {
     const input = { period: { month: "2026-10" } };
-    for (const person of [w.quality, w.manager, w.admin, w.serviceLead]) {
+    for (const person of [w.quality, w.manager, w.admin]) {
       expect((await analyse(input, () => person.client)).responses).toBe(4);
     }
+    // Issue 5 policy: a department lead reads their own department's figures only.
+    const own = await analyse({ ...input, filter: { department: w.serviceDept } });
+    expect((await analyse(input, () => w.serviceLead.client)).responses).toBe(own.responses);
+    const [other] = await errorsOf(analyse({ ...input, filter: { department: w.techDept } }, () => w.serviceLead.client));
+    expect(other.extensions).toMatchObject({ code: "FORBIDDEN", field: "input.filter" });
     expect(await errorCodeOf(analyse(input, () => w.agent.client))).toBe("FORBIDDEN");
     expect(await errorCodeOf(analyse(input, () => app.client()))).toBe("UNAUTHENTICATED");
   });

@@ -276,18 +276,13 @@ describe("action items", () => {
     expect(data.actionItem.progressUpdates).toEqual([{ progress: 10, author: { name: "ServiceLead" } }]);
   });
 
-  it("refuses progress from a lead of another department, writing nothing, and accepts the owner's lead", async () => {
+  it("hides an action from a lead of another department, writing nothing, and accepts the owner's lead", async () => {
     const started = await startedAction();
-    const refused = await refusedWithoutChange(started.id, () =>
-      send(w.techLead, POST_PROGRESS, { input: { actionItemId: started.id, progress: 90 } }),
+    // Issue 5 policy: a lead acts only on their own department's actions; others look missing.
+    const [hidden] = await refusedWithoutChange(started.id, () =>
+      errorsOf(send(w.techLead, POST_PROGRESS, { input: { actionItemId: started.id, progress: 90 } })),
     );
-    expect(refused).toMatchObject({
-      __typename: "TransitionError",
-      errorCode: "NOT_PERMITTED",
-      entity: "ACTION_ITEM",
-      event: "UPDATE_PROGRESS",
-      reason: "actorIsOwnerSide",
-    });
+    expect(hidden.extensions).toMatchObject({ code: "NOT_FOUND", entity: "ActionItem", id: started.id });
     expect((await load(started.id)).version).toBe(started.version);
 
     const byLead = await send(w.serviceLead, POST_PROGRESS, { input: { actionItemId: started.id, progress: 30 } });

@@ -262,12 +262,13 @@ describe("adjustment requests", () => {
     expect((await submitted(item.id)).state).toBe("submitted");
   });
 
-  it("refuses a submission by a lead of another department, writing nothing", async () => {
+  it("hides another department's action from a lead's submission, writing nothing", async () => {
     const item = await actionInProgress();
-    const refused = await refusedWithoutChange({ action: item.id }, () =>
-      send(w.techLead, SUBMIT, { input: { actionItemId: item.id, reason: "x", proposedTarget: 3 } }),
+    // Issue 5 policy: a lead acts only on their own department's actions; others look missing.
+    const [hidden] = await refusedWithoutChange({ action: item.id }, () =>
+      errorsOf(send(w.techLead, SUBMIT, { input: { actionItemId: item.id, reason: "x", proposedTarget: 3 } })),
     );
-    expect(refused).toMatchObject({ errorCode: "NOT_PERMITTED", entity: "ACTION_ITEM", reason: "actorIsOwnerSide" });
+    expect(hidden.extensions).toMatchObject({ code: "NOT_FOUND", entity: "ActionItem", id: item.id });
   });
 
   it("refuses stale versions with VERSION_CONFLICT", async () => {

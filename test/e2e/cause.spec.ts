@@ -170,7 +170,14 @@ describe("fishbone causes", () => {
     it("refuses people who may not edit the analysis, and issues not in analysis", async () => {
       const issueId = await analyzingIssue();
       const input = { issueId, category: "METHOD", text: "流程复杂" };
-      for (const person of [w.agent, w.techLead, w.manager]) {
+      // Issue 5 policy: the other department's lead does not see the issue at all.
+      for (const person of [w.techLead]) {
+        const counts = await tableCounts(app.dataSource);
+        const [hidden] = await errorsOf(add(person, input));
+        expect(hidden.extensions).toMatchObject({ code: "NOT_FOUND", entity: "Issue", id: issueId });
+        expect(await tableCounts(app.dataSource)).toEqual(counts);
+      }
+      for (const person of [w.agent, w.manager]) {
         const refused = await expectRefused(issueId, () => add(person, input), "NOT_PERMITTED", "actorMayEditAnalysis");
         expect(refused).toMatchObject({ entity: "ISSUE", entityId: issueId, event: "EDIT_ANALYSIS", fromState: "analyzing" });
       }
@@ -241,7 +248,14 @@ describe("fishbone causes", () => {
       const issueId = await analyzingIssue();
       const cause = await add(w.engineer, { issueId, category: "METHOD", text: "派单需人工审核" });
       // The lead of the department may add causes, but judging is for the assignee and quality.
-      for (const person of [w.serviceLead, w.techLead, w.agent, w.manager]) {
+      // Issue 5 policy: the other department's lead does not see the cause at all.
+      for (const person of [w.techLead]) {
+        const counts = await tableCounts(app.dataSource);
+        const [hidden] = await errorsOf(judge(person, "confirmCause", cause.id, "证据"));
+        expect(hidden.extensions).toMatchObject({ code: "NOT_FOUND", entity: "Cause", id: cause.id });
+        expect(await tableCounts(app.dataSource)).toEqual(counts);
+      }
+      for (const person of [w.serviceLead, w.agent, w.manager]) {
         const refused = await expectRefused(
           issueId,
           () => judge(person, "confirmCause", cause.id, "证据"),

@@ -209,7 +209,8 @@ describe("verification checks: proving an improvement worked", () => {
         issue: { id: String(verifyingIssue) },
       });
       checkId = planned.id;
-      const { verificationCheck } = await world.agent.client.request<{ verificationCheck: any }>(CHECK, { id: checkId });
+      // Issue 5 policy: checks are read where their issue is; the agent here registered none of them.
+      const { verificationCheck } = await world.quality.client.request<{ verificationCheck: any }>(CHECK, { id: checkId });
       expect(verificationCheck.history).toEqual([
         { event: "CREATE", fromState: "new", toState: "planned", reason: null, actor: { name: "Quality" } },
       ]);
@@ -436,7 +437,7 @@ describe("verification checks: proving an improvement worked", () => {
       }
     `;
     const states = async (filter: object) =>
-      (await world.agent.client.request<{ verificationChecks: any }>(LIST, { filter })).verificationChecks.nodes.map(
+      (await world.quality.client.request<{ verificationChecks: any }>(LIST, { filter })).verificationChecks.nodes.map(
         (n: { state: string }) => n.state,
       );
     expect(await states({ issueId: String(verifyingIssue) })).toEqual(["failed", "cancelled", "passed", "passed", "passed"]);

@@ -49,6 +49,7 @@ export class ActionItemResolver {
   @Query(() => ActionItemConnection, { description: "Action items, newest first." })
   actionItems(@Args() { filter, ...page }: ActionItemListArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.actionItems.list(
+      requireActor(ctx),
       {
         ...filter,
         issueId: parseOptionalId(filter?.issueId, "filter.issueId"),

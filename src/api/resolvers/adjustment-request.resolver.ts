@@ -42,6 +42,7 @@ export class AdjustmentRequestResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.adjustmentRequests.list(
+      requireActor(ctx),
       {
         states: filter?.states,
         departmentId: parseOptionalId(filter?.departmentId, "filter.departmentId"),

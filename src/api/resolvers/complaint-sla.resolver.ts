@@ -3,7 +3,7 @@ import { parseOptionalId } from "../../common/errors";
 import { Department, Issue, User } from "../../entity";
 import { ComplaintSla } from "../../entity/sla/complaint-sla.entity";
 import { SlaEscalation } from "../../entity/sla/sla-escalation.entity";
-import { RequestContext } from "../context";
+import { RequestContext, requireActor } from "../context";
 import {
   ComplaintSlaAttainment,
   ComplaintSlaAttainmentArgs,
@@ -59,11 +59,14 @@ export class ComplaintSlaAttainmentResolver {
       "complaints registered in [from, to), overall and per department.",
   })
   complaintSlaAttainment(@Args() args: ComplaintSlaAttainmentArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.complaintSla.attainment({
-      from: args.from,
-      to: args.to,
-      departmentId: parseOptionalId(args.departmentId, "departmentId"),
-    });
+    return ctx.services.complaintSla.attainment(
+      {
+        from: args.from,
+        to: args.to,
+        departmentId: parseOptionalId(args.departmentId, "departmentId"),
+      },
+      requireActor(ctx),
+    );
   }
 
   @FieldResolver(() => Department, {

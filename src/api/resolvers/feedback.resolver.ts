@@ -87,6 +87,7 @@ export class FeedbackResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.feedback.list(
+      requireActor(ctx),
       {
         ...filter,
         customerId: parseOptionalId(filter?.customerId, "filter.customerId"),

@@ -63,6 +63,7 @@ export class IssueResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.list(
+      requireActor(ctx),
       {
         ...filter,
         departmentId: parseOptionalId(filter?.departmentId, "filter.departmentId"),

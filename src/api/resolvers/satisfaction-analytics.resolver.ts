@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from "type-graphql";
 import { REVIEW_READERS } from "../../common/roles";
-import type { RequestContext } from "../context";
+import { type RequestContext, requireActor } from "../context";
 import {
   SatisfactionAnalytics,
   SatisfactionAnalyticsInput,
@@ -23,7 +23,7 @@ export class SatisfactionAnalyticsResolver {
     @Arg("input", { description: "Period, filter and grouping." }) input: SatisfactionAnalyticsInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.analytics.analyse(input);
+    return ctx.services.analytics.analyse(input, requireActor(ctx));
   }
 
   @Authorized(REVIEW_READERS)
@@ -35,6 +35,6 @@ export class SatisfactionAnalyticsResolver {
     @Arg("input", { description: "Last month, number of months and filter." }) input: SatisfactionTrendInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.analytics.trend(input);
+    return ctx.services.analytics.trend(input, requireActor(ctx));
   }
 }

@@ -81,6 +81,7 @@ export class VerificationCheckResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.verificationChecks.list(
+      requireActor(ctx),
       { ...filter, issueId: parseOptionalId(filter?.issueId, "filter.issueId") },
       page,
     );

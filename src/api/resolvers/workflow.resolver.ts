@@ -3,7 +3,7 @@ import { describeWorkflow } from "../../../workflows/runtime";
 import { WORKFLOWS } from "../../../workflows";
 import { parseOptionalId } from "../../common/errors";
 import { TransitionLog, User } from "../../entity";
-import type { RequestContext } from "../context";
+import { type RequestContext, requireActor } from "../context";
 import { PageArgs } from "../pagination";
 import { TransitionLogConnection, TransitionLogFilterInput, WorkflowDefinition } from "../types/workflow.types";
 
@@ -24,6 +24,7 @@ export class WorkflowResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.transitionLog.list(
+      requireActor(ctx),
       {
         ...filter,
         entityId: parseOptionalId(filter?.entityId, "filter.entityId"),

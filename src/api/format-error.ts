@@ -3,6 +3,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
 import { ErrorCodes } from "../common/errors";
+import { scrubText } from "../privacy/masking";
 
 /** The first failing property of a class-validator tree, as a dotted path ("input.scores.0.score"). */
 function firstFailure(errors: ValidationError[], prefix: string[] = []): { field: string; message: string } | null {
@@ -15,6 +16,15 @@ function firstFailure(errors: ValidationError[], prefix: string[] = []): { field
     if (nested) return nested;
   }
   return null;
+}
+
+/**
+ * Error messages travel further than responses (logs, screenshots, tickets): graphql-js quotes a
+ * whole invalid variable value ("got invalid value { name: …, phone: … }"), so that echo is cut,
+ * and any mobile number left in a message is masked.
+ */
+function withoutPersonalData(message: string): string {
+  return scrubText(message.replace(/ got invalid value .*?(?=( at "[^"]*")?; )/s, " got an invalid value"));
 }
 
 /**
@@ -35,7 +45,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const code = formatted.extensions?.code;
   if (code === "INTERNAL_SERVER_ERROR" || code === undefined) {
-    if (process.env.NODE_ENV !== "test") console.error(original);
+    // The stack goes to the JSON log with the request id (ops/request-log, the subscription server).
     return {
       message: "internal error",
       path: formatted.path,
@@ -44,5 +54,5 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-  return { ...formatted, extensions };
+  return { ...formatted, message: withoutPersonalData(formatted.message), extensions };
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { maskEmail, maskName, maskPhone, scrubText } from "../privacy/masking";
 
 /** One reason a row was rejected. A row with several problems gets one line per problem. */
 export interface RowError {
@@ -43,7 +44,9 @@ export class RejectReport {
   write(errors: RowError[]): void {
     if (!this.file || errors.length === 0) return;
     const out = this.open();
-    out.write(errors.map((e) => csvLine([String(e.row), e.column, e.field, shorten(e.value), e.reason])).join(""));
+    out.write(
+      errors.map((e) => csvLine([String(e.row), e.column, e.field, shorten(maskImportValue(e.field, e.value)), scrubText(e.reason)])).join(""),
+    );
   }
 
   async close(): Promise<void> {
@@ -64,6 +67,21 @@ export class RejectReport {
     }
     return this.out;
   }
+}
+
+/**
+ * The report is a file that gets mailed around, so a rejected customer name, phone or e-mail is
+ * shown masked (张** / 138****5678): enough to find the row, not to identify the customer.
+ */
+const PERSONAL_IMPORT_FIELDS: Record<string, (value: string) => string> = {
+  customerName: maskName,
+  phone: maskPhone,
+  email: maskEmail,
+};
+
+function maskImportValue(field: string, value: string): string {
+  const mask = PERSONAL_IMPORT_FIELDS[field];
+  return mask ? mask(value) : scrubText(value);
 }
 
 function shorten(value: string): string {

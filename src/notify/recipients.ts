@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import type { Role } from "../../workflows/actor";
-import { User } from "../entity";
+import { Customer, Issue, User } from "../entity";
+import { scrubText } from "../privacy/masking";
 import { MessageKind, RecipientType, Transport } from "./message-kind";
 import { enqueueMessage } from "./outbox";
 
@@ -43,6 +44,19 @@ export interface UserNotice {
 }
 
 /**
+ * Staff e-mail quotes issue titles, which agents often write with the customer's name in them;
+ * mail leaves qloop and goes to people without access to personal data (department leads,
+ * engineers), so the customer of the issue the notice is about is masked, as is any mobile number.
+ */
+async function withoutCustomerData(tx: EntityManager, notice: UserNotice): Promise<{ subject: string; body: string }> {
+  const issueId = notice.payload.issueId;
+  const issue = typeof issueId === "number" ? await tx.getRepository(Issue).findOneBy({ id: issueId }) : null;
+  const customer = issue?.customerId ? await tx.getRepository(Customer).findOneBy({ id: issue.customerId }) : null;
+  const customers = customer ? [customer] : [];
+  return { subject: scrubText(notice.subject, customers), body: scrubText(notice.body, customers) };
+}
+
+/**
  * Queues one e-mail per user (duplicates in `users` collapse), each with its own dedupe key
  * `<prefix>:u<userId>`, in the caller's transaction. Users are staff: their login e-mail is
  * their address.
@@ -54,6 +68,7 @@ export async function enqueueForUsers(
   now: Date,
 ): Promise<number[]> {
   const unique = [...new Map(users.map((user) => [user.id, user])).values()];
+  const { subject, body } = await withoutCustomerData(tx, notice);
   for (const user of unique) {
     await enqueueMessage(
       tx,
@@ -63,8 +78,8 @@ export async function enqueueForUsers(
         recipientType: RecipientType.USER,
         recipientId: user.id,
         address: user.email,
-        subject: notice.subject,
-        body: notice.body,
+        subject,
+        body,
         payload: notice.payload,
         dedupeKey: `${notice.dedupePrefix}:u${user.id}`,
       },

@@ -5,18 +5,20 @@ import { ActionItem, Customer } from "../entity";
 import { MessageKind, RecipientType, Transport } from "../notify/message-kind";
 import { enqueueMessage } from "../notify/outbox";
 import type { IssueTransitioned } from "./intake-hooks";
+import { mayContact } from "./contact-consent.service";
 
 /**
  * "What we changed" (DESIGN step 10): when a customer's complaint is closed, the customer is told
  * which measures were completed. Queued in the closing transaction: by e-mail when the customer
  * has an address, else by webhook to the SMS gateway with their phone number, else not at all.
- * One notice per improvement cycle (a reopened and re-closed complaint gets a new one).
+ * One notice per improvement cycle (a reopened and re-closed complaint gets a new one). A customer
+ * who refused contact gets none.
  */
 export async function enqueueChangeNotice(tx: EntityManager, event: IssueTransitioned): Promise<void> {
   const { issue } = event;
   if (issue.kind !== IssueKind.COMPLAINT || issue.state !== "closed" || issue.customerId === null) return;
   const customer = await tx.getRepository(Customer).findOneBy({ id: issue.customerId });
-  if (!customer) return;
+  if (!customer || !(await mayContact(tx, customer.id))) return;
   const route = customer.email
     ? { transport: Transport.EMAIL, address: customer.email }
     : customer.phone

@@ -13,6 +13,7 @@ import {
   KeywordTag,
   ServiceTicket,
 } from "../entity";
+import { currentRequestId } from "../db/request-scope";
 import type { FeedbackSupplement } from "../entity/feedback/feedback-verification.entity";
 import type { ScheduledJob } from "../entity/job/scheduled-job.entity";
 import { dateParam, insertSkippingDuplicates, tableOf } from "../import/sql";
@@ -24,6 +25,7 @@ import { enqueueForUsers, usersWithRole } from "../notify/recipients";
 import { DEFAULT_DIMENSIONS } from "./reference.service";
 import type { Settings } from "./settings";
 import { systemActor } from "./system-actor";
+import { customerLabel } from "../privacy/masking";
 
 /**
  * Feedback verification (DESIGN.md step 2): which feedback must be checked before it is trusted,
@@ -233,6 +235,7 @@ export async function appendHistory(tx: EntityManager, entry: HistoryEntry): Pro
     reason: entry.reason,
     supplement: (entry.supplement ?? null) as never,
     at: entry.at,
+    requestId: currentRequestId(),
   });
 }
 
@@ -293,7 +296,7 @@ export async function handleVerificationDue({ tx, now }: JobContext, job: Schedu
   const flags = await tx.getRepository(FeedbackFlag).findBy({ feedbackId: feedback.id });
   const specialists = await usersWithRole(tx, "QUALITY_SPECIALIST");
   const body = [
-    `客户反馈 #${feedback.id}（客户：${customer?.name ?? feedback.customerId}）应于 ${feedback.verificationDueAt.toISOString()} 前完成核实，目前仍为待核实。`,
+    `客户反馈 #${feedback.id}（客户：${customerLabel(customer, feedback.customerId)}）应于 ${feedback.verificationDueAt.toISOString()} 前完成核实，目前仍为待核实。`,
     `评分：${scores.map(describeScore).join("，") || "无"}`,
     `评论：${feedback.comment ?? "（无）"}`,
     `待核实原因：${flags.map((flag) => flag.detail).join("；") || feedback.verificationNote || "人工标记"}`,

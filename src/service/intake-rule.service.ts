@@ -24,6 +24,7 @@ import { insertEvidence, insertIssue, lockIssue } from "./issue.service";
 import { CATEGORY_CODE, loadTaxonomy } from "./keywords/keyword.service";
 import { DEFAULT_DIMENSIONS } from "./reference.service";
 import { systemActor } from "./system-actor";
+import { customerLabel } from "../privacy/masking";
 
 /**
  * Automatic intake (issue 3, item 5): configurable rules that turn recorded feedback into issues.
@@ -230,11 +231,11 @@ async function issueText(
   const tags = input.tagCodes.map((code) => labels.get(code) ?? code);
   const title =
     rule.issueKind === IssueKind.COMPLAINT
-      ? `【自动立案】客户投诉：${customer?.name ?? `客户 ${feedback.customerId}`} · ${category}`
+      ? `【自动立案】客户投诉：${customerLabel(customer, feedback.customerId)} · ${category}`
       : `【自动立案】系统性问题：${category}`;
   const description = [
     `由自动立案规则「${rule.name}」根据客户反馈 #${feedback.id} 创建。`,
-    `客户：${customer?.name ?? feedback.customerId}`,
+    `客户：${customerLabel(customer, feedback.customerId)}`,
     `评分：${[...input.scores].sort((a, b) => a.dimension.localeCompare(b.dimension)).map(describeScore).join("，") || "无"}`,
     `评论：${feedback.comment ?? "（无）"}`,
     `关键词：${tags.join("、") || "无"}`,

@@ -8,12 +8,17 @@ import { Customer, Department, ServiceTicket, SurveyDimension, SurveyTemplate } 
 import { Connection, PageArgs, paginate } from "../api/pagination";
 import { findOrFail } from "./common";
 import { schedulePostServiceInvitations } from "./invitation-scheduling";
+import { ConsentDecisionInput, recordConsent } from "./contact-consent.service";
 
 export interface NewCustomer {
   name: string;
   phone?: string | null;
   email?: string | null;
   region?: string | null;
+  /** The customer's contact decision, when asked at intake. */
+  contactConsent?: ConsentDecisionInput | null;
+  /** Who recorded the customer (the consent record names them). */
+  recordedById?: number | null;
 }
 
 export interface CustomerFilter {
@@ -85,7 +90,10 @@ export function responseMinutes(
 export class ReferenceService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Records a customer. Text is trimmed; blank optional fields are stored as null. */
+  /**
+   * Records a customer, with their contact consent when it was asked. Text is trimmed; blank
+   * optional fields are stored as null.
+   */
   createCustomer(input: NewCustomer): Promise<Customer> {
     const customer = {
       name: requireText(input.name, "input.name", TEXT_LIMITS.name),
@@ -93,9 +101,13 @@ export class ReferenceService {
       email: optionalText(input.email, "input.email", REFERENCE_LIMITS.email),
       region: optionalText(input.region, "input.region", REFERENCE_LIMITS.region),
     };
-    return inTransaction(this.dataSource, (tx) =>
-      tx.getRepository(Customer).save(tx.create(Customer, customer)),
-    );
+    return inTransaction(this.dataSource, async (tx) => {
+      const saved = await tx.getRepository(Customer).save(tx.create(Customer, customer));
+      if (input.contactConsent) {
+        await recordConsent(tx, { ...input.contactConsent, customerId: saved.id, recordedById: input.recordedById ?? null });
+      }
+      return saved;
+    });
   }
 
   listCustomers(filter: CustomerFilter, page: PageArgs): Promise<Connection<Customer>> {

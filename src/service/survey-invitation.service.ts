@@ -37,6 +37,8 @@ import { invitationJobKey } from "./invitation-scheduling";
 import { insertFeedback } from "./feedback.service";
 import { systemActor } from "./system-actor";
 import { applyTransition, assertAllowed, attempt, nextEventsFor } from "./workflow-runner";
+import { CONTACT_REFUSED_REASON } from "../privacy/consent";
+import { mayContact } from "./contact-consent.service";
 
 /** Where the survey page lives when QLOOP_SURVEY_URL is not set; the token is added as ?token=. */
 export const DEFAULT_SURVEY_URL = "http://localhost:4000/survey";
@@ -271,7 +273,11 @@ export async function sendInvitation(tx: EntityManager, invitationId: number, no
     return;
   }
   const customer = await tx.getRepository(Customer).findOneByOrFail({ id: invitation.customerId });
-  const route = deliveryRoute(campaign.channel, customer);
+  // Consent is checked when contact would happen, not at scheduling: a refusal given in between
+  // still stops the invitation or call-back.
+  const route: DeliveryRoute = (await mayContact(tx, customer.id))
+    ? deliveryRoute(campaign.channel, customer)
+    : { kind: "none", reason: CONTACT_REFUSED_REASON };
   if (route.kind === "none") {
     await moveInvitation(tx, { ...base, type: "SKIP", reason: route.reason, set: { note: route.reason } });
     return;
@@ -337,6 +343,8 @@ export async function remindInvitation(tx: EntityManager, invitationId: number, 
   // Without the invitation's message there is no link to repeat: better no reminder than a new
   // token that would silently disable the link the customer already has.
   if (!original || !link || !invitation.expiresAt) return;
+  // A refusal given after the invitation went out stops the reminder.
+  if (!(await mayContact(tx, invitation.customerId))) return;
   const actor = await systemActor(tx);
   const reminded = await moveInvitationIfAllowed(tx, {
     invitation,

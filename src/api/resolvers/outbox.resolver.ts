@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/errors";
-import { OutboxMessage } from "../../entity/outbox/outbox-message.entity";
+import { customerRecipientOf, OutboxMessage } from "../../entity/outbox/outbox-message.entity";
+import { PersonalText } from "../../privacy";
 import { redactSecrets } from "../../notify/outbox";
 import { RequestContext } from "../context";
 import { PageArgs } from "../pagination";
@@ -28,7 +29,10 @@ export class OutboxResolver {
     return ctx.services.outbox.retry(parseId(id, "id"));
   }
 
-  @FieldResolver(() => String, { description: "Plain-text body, with survey links' tokens redacted." })
+  @FieldResolver(() => String, {
+    description: "Plain-text body, with survey links' tokens redacted (and the customer's personal data masked for roles without access).",
+  })
+  @PersonalText(customerRecipientOf)
   body(@Root() message: OutboxMessage): string {
     return redactSecrets(message.body);
   }

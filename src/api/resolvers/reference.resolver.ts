@@ -13,6 +13,7 @@ import {
 } from "type-graphql";
 import { parseId, parseOptionalId } from "../../common/errors";
 import { Customer, Department, ServiceTicket, SurveyDimension, SurveyTemplate } from "../../entity";
+import { allowEcho, refuseUnlessPersonalDataReader } from "../../privacy";
 import { responseMinutes } from "../../service/reference.service";
 import type { RequestContext } from "../context";
 import { PageArgs } from "../pagination";
@@ -32,8 +33,11 @@ import {
 export class ReferenceResolver {
   @Authorized(["AGENT", "QUALITY_SPECIALIST", "ADMIN"])
   @Mutation(() => Customer, { description: "Records a customer." })
-  createCustomer(@Arg("input") input: CreateCustomerInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.reference.createCustomer(input);
+  async createCustomer(@Arg("input") input: CreateCustomerInput, @Ctx() ctx: RequestContext) {
+    const customer = await ctx.services.reference.createCustomer({ ...input, recordedById: ctx.actor?.id ?? null });
+    // The caller has just typed these values: echoing them back reveals nothing.
+    allowEcho(ctx, customer.id);
+    return customer;
   }
 
   @Authorized()
@@ -49,6 +53,7 @@ export class ReferenceResolver {
     @Arg("filter", () => CustomerFilterInput, { nullable: true }) filter: CustomerFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
+    refuseUnlessPersonalDataReader(ctx.actor?.roles, "filter.nameContains", filter?.nameContains);
     return ctx.services.reference.listCustomers(filter ?? {}, page);
   }
 

@@ -6,6 +6,7 @@ import { TEXT_LIMITS } from "../../common/validation";
 import { Feedback } from "../../entity";
 import { ConnectionType } from "../pagination";
 import { MAX_SCORES, ScoreInput } from "./feedback-input.types";
+import { ContactConsentInput } from "./contact-consent.types";
 
 export const FeedbackConnection = ConnectionType(Feedback, "Feedback");
 
@@ -50,6 +51,13 @@ export class RecordFeedbackInput {
 
   @Field(() => Date, { nullable: true, description: "When the customer gave it; defaults to now." })
   receivedAt?: Date | null;
+
+  @Field(() => ContactConsentInput, {
+    nullable: true,
+    description: "The customer's contact decision, when asked with this feedback (givenAt defaults to receivedAt).",
+  })
+  @ValidateNested()
+  contactConsent?: ContactConsentInput | null;
 }
 
 @InputType({ description: "Filter for feedback." })

@@ -16,6 +16,7 @@ import { TEXT_LIMITS } from "../../common/validation";
 import { Issue } from "../../entity";
 import { ConnectionType } from "../pagination";
 import { MAX_SCORES, ScoreInput } from "./feedback-input.types";
+import { ContactConsentInput } from "./contact-consent.types";
 
 export const IssueConnection = ConnectionType(Issue, "Issue");
 
@@ -68,6 +69,13 @@ export class RegisterComplaintInput {
 
   @Field(() => Date, { nullable: true, description: "When the complaint was received; default now." })
   receivedAt?: Date | null;
+
+  @Field(() => ContactConsentInput, {
+    nullable: true,
+    description: "The customer's contact decision, when asked with the complaint (givenAt defaults to receivedAt).",
+  })
+  @ValidateNested()
+  contactConsent?: ContactConsentInput | null;
 }
 
 @InputType({ description: "A problem record opened directly, usually a systemic problem." })

@@ -14,6 +14,7 @@ import { Customer, ServiceTicket, SurveyTemplate } from "../../entity";
 import { ConnectionType } from "../pagination";
 import { MAX_OPEN_QUESTIONS, REFERENCE_LIMITS } from "../../service/reference.service";
 import { DIMENSION_CODE, MAX_SCORES } from "./feedback-input.types";
+import { ContactConsentInput } from "./contact-consent.types";
 
 export const CustomerConnection = ConnectionType(Customer, "Customer");
 export const ServiceTicketConnection = ConnectionType(ServiceTicket, "ServiceTicket");
@@ -40,6 +41,13 @@ export class CreateCustomerInput {
   @Field(() => String, { nullable: true, description: "Sales/service region." })
   @MaxLength(REFERENCE_LIMITS.region)
   region?: string | null;
+
+  @Field(() => ContactConsentInput, {
+    nullable: true,
+    description: "The customer's contact decision, when asked at intake (when and how it was given).",
+  })
+  @ValidateNested()
+  contactConsent?: ContactConsentInput | null;
 }
 
 @InputType({ description: "Filter for customers." })
@@ -48,7 +56,10 @@ export class CustomerFilterInput {
   @MaxLength(REFERENCE_LIMITS.region)
   region?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Only customers whose name contains this text." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Only customers whose name contains this text; FORBIDDEN for roles without access to personal data.",
+  })
   @MaxLength(TEXT_LIMITS.name)
   nameContains?: string | null;
 }

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { PersonalData } from "../../privacy/personal-data";
 import { CreatedAtColumn } from "../columns";
 
 @ObjectType({ description: "A customer who receives after-sales service." })
@@ -9,11 +10,13 @@ export class Customer {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Field({ description: "Customer name." })
+  @Field({ description: "Customer name; masked (张**) for roles without access to personal data." })
+  @PersonalData("name")
   @Column({ type: "varchar", length: 100 })
   name: string;
 
-  @Field(() => String, { nullable: true, description: "Phone number." })
+  @Field(() => String, { nullable: true, description: "Phone number; masked (138****5678) for roles without access to personal data." })
+  @PersonalData("phone")
   @Column({ type: "varchar", length: 32, nullable: true })
   phone: string | null;
 
@@ -21,7 +24,8 @@ export class Customer {
   @Column({ type: "varchar", length: 64, nullable: true, unique: true })
   code: string | null;
 
-  @Field(() => String, { nullable: true, description: "E-mail address for surveys and notices." })
+  @Field(() => String, { nullable: true, description: "E-mail address for surveys and notices; masked for roles without access to personal data." })
+  @PersonalData("email")
   @Column({ type: "varchar", length: 191, nullable: true })
   email: string | null;
 

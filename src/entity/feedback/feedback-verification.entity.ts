@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { PersonalText } from "../../privacy/personal-data";
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { VerificationStatus } from "../../common/enums";
 import { VerificationAction } from "../../common/feedback-enums";
@@ -42,6 +43,7 @@ export class FeedbackVerificationEntry {
   actorId: number;
 
   @Field({ description: "Why: the call-back outcome, the ticket comparison, the rule that fired." })
+  @PersonalText(() => null)
   @Column({ type: "text" })
   reason: string;
 
@@ -52,4 +54,11 @@ export class FeedbackVerificationEntry {
   @Field({ description: "When it happened." })
   @DateTimeColumn()
   at: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The API request that caused it (x-request-id); null for automatic steps and older rows.",
+  })
+  @Column({ type: "varchar", length: 64, nullable: true })
+  requestId: string | null;
 }

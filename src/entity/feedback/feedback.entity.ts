@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { PersonalText } from "../../privacy/personal-data";
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Channel, FeedbackSource, VerificationStatus } from "../../common/enums";
 import { CreatedAtColumn, DateColumn, DateTimeColumn, EnumColumn, VersionCounterColumn } from "../columns";
@@ -31,6 +32,7 @@ export class Feedback {
   templateId: number | null;
 
   @Field(() => String, { nullable: true, description: "Free-text comment, as written." })
+  @PersonalText((feedback: Feedback) => feedback.customerId)
   @Column({ type: "text", nullable: true })
   comment: string | null;
 

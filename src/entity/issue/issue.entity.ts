@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { PersonalText } from "../../privacy/personal-data";
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { ComplaintTier, Impact, IssueKind, Quadrant } from "../../common/enums";
 import {
@@ -25,10 +26,12 @@ export class Issue {
   kind: IssueKind;
 
   @Field({ description: "Short title." })
+  @PersonalText((issue: Issue) => issue.customerId)
   @Column({ type: "varchar", length: 200 })
   title: string;
 
   @Field({ description: "What happened and to whom." })
+  @PersonalText((issue: Issue) => issue.customerId)
   @Column({ type: "text" })
   description: string;
 

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { PersonalText } from "../../privacy/personal-data";
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { MessageKind, MessageStatus, RecipientType, Transport } from "../../notify/message-kind";
 import { CreatedAtColumn, DateTimeColumn, EnumColumn } from "../columns";
@@ -38,6 +39,7 @@ export class OutboxMessage {
   address: string;
 
   @Field({ description: "Subject line (e-mail) or title." })
+  @PersonalText(customerRecipientOf)
   @Column({ type: "varchar", length: 200 })
   subject: string;
 
@@ -68,6 +70,7 @@ export class OutboxMessage {
   nextAttemptAt: Date;
 
   @Field(() => String, { nullable: true, description: "Why the last attempt failed." })
+  @PersonalText(customerRecipientOf)
   @Column({ type: "text", nullable: true })
   lastError: string | null;
 
@@ -78,4 +81,9 @@ export class OutboxMessage {
   @Field(() => Date, { nullable: true, description: "When it was delivered." })
   @DateTimeColumn({ nullable: true })
   sentAt: Date | null;
+}
+
+/** The customer a message goes to, if it goes to one: its subject and body may carry their name. */
+export function customerRecipientOf(message: OutboxMessage): number | null {
+  return message.recipientType === RecipientType.CUSTOMER ? message.recipientId : null;
 }

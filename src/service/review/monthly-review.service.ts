@@ -14,6 +14,7 @@ import {
   type Names,
   OPEN_ACTION_STATES,
   quadrantCounts,
+  pseudonymiseReview,
   reviewIssues,
   trackerRows,
 } from "./review-data";
@@ -107,7 +108,7 @@ export class MonthlyReviewService {
     const reviewDay = today < period.to ? today : period.to;
     const openActions = await tx.getRepository(ActionItem).findBy({ state: In(OPEN_ACTION_STATES) });
     const newIssues = await reviewIssues(tx, created, names);
-    return {
+    return pseudonymiseReview(tx, {
       period,
       generatedAt: now,
       satisfaction,
@@ -123,7 +124,7 @@ export class MonthlyReviewService {
       caseLibraryProposals: await caseLibraryProposals(tx, closed, names),
       openIssues: await reviewIssues(tx, open, names),
       tracker: await trackerRows(tx, openActions, reviewDay),
-    };
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { EntityManager, In } from "typeorm";
 import { Quadrant } from "../../common/enums";
-import { ActionItem, AdjustmentRequest, Cause, Department, Issue, ProgressUpdate, User } from "../../entity";
+import { ActionItem, AdjustmentRequest, Cause, Customer, Department, Issue, ProgressUpdate, User } from "../../entity";
+import { CustomerAliases, pseudonymiseDeep } from "../../privacy/aliases";
 import { QUADRANT_PRIORITY } from "../../entity/issue/issue.entity";
 import { daysBetween } from "./review-period";
 import type { ActionTrackerRow, CategoryCount, QuadrantCount, ReviewCause, ReviewIssue } from "./types";
@@ -40,6 +41,60 @@ export async function loadNames(
   };
 }
 
+/**
+ * One alias registry per review transaction, so a customer has the same alias (客户A) in every
+ * section of one document; reviews never show customers' names or numbers.
+ */
+const reviewAliases = new WeakMap<EntityManager, CustomerAliases>();
+
+function aliasesOf(tx: EntityManager): CustomerAliases {
+  let aliases = reviewAliases.get(tx);
+  if (!aliases) {
+    aliases = new CustomerAliases();
+    reviewAliases.set(tx, aliases);
+  }
+  return aliases;
+}
+
+/** Issue titles as reviews show them: the complaining customer replaced by their alias. */
+async function pseudonymousTitles(tx: EntityManager, issues: Issue[]): Promise<Map<number, string>> {
+  const customerIds = [...new Set(issues.flatMap((issue) => (issue.customerId === null ? [] : [issue.customerId])))];
+  const customers = customerIds.length ? await tx.getRepository(Customer).findBy({ id: In(customerIds) }) : [];
+  const byId = new Map(customers.map((customer) => [customer.id, customer]));
+  const aliases = aliasesOf(tx);
+  return new Map(
+    issues.map((issue) => [
+      issue.id,
+      aliases.pseudonymise(issue.title, issue.customerId === null ? null : byId.get(issue.customerId)),
+    ]),
+  );
+}
+
+/** Every `issueId` mentioned anywhere in a review's data. */
+function mentionedIssueIds(node: unknown, ids = new Set<number>()): Set<number> {
+  if (Array.isArray(node)) node.forEach((child) => mentionedIssueIds(child, ids));
+  else if (node && typeof node === "object" && !(node instanceof Date)) {
+    for (const [key, child] of Object.entries(node)) {
+      if (key === "issueId" && typeof child === "number") ids.add(child);
+      else mentionedIssueIds(child, ids);
+    }
+  }
+  return ids;
+}
+
+/**
+ * The review's data with the customers of the issues it mentions replaced by their aliases in
+ * every text (titles, notes, agenda lines) and other mobile numbers masked: reviews are shown to
+ * department leads and forwarded, so they carry no personal data.
+ */
+export async function pseudonymiseReview<T>(tx: EntityManager, review: T): Promise<T> {
+  const issueIds = [...mentionedIssueIds(review)];
+  const issues = issueIds.length ? await tx.getRepository(Issue).findBy({ id: In(issueIds) }) : [];
+  const customerIds = [...new Set(issues.flatMap((issue) => (issue.customerId === null ? [] : [issue.customerId])))];
+  const customers = customerIds.length ? await tx.getRepository(Customer).findBy({ id: In(customerIds) }) : [];
+  return pseudonymiseDeep(review, customers, aliasesOf(tx));
+}
+
 /** Highest priority first, then oldest first. */
 export function byPriority(a: ReviewIssue, b: ReviewIssue): number {
   return a.priority - b.priority || a.id - b.id;
@@ -52,11 +107,12 @@ export async function reviewIssues(tx: EntityManager, issues: Issue[], names: Na
     ? await tx.getRepository(Cause).find({ where: { issueId: In(ids) }, order: { id: "ASC" } })
     : [];
   const fishbones = fishbonesOf(causes);
+  const titles = await pseudonymousTitles(tx, issues);
   return issues
     .map((issue) => ({
       id: issue.id,
       kind: issue.kind,
-      title: issue.title,
+      title: titles.get(issue.id) ?? "",
       state: issue.state,
       quadrant: issue.quadrant,
       priority: issue.priority,
@@ -157,7 +213,7 @@ export async function trackerRows(
     items.map((i) => i.departmentId),
     [...items.map((i) => i.ownerId), ...requests.flatMap((r) => (r.proposedOwnerId === null ? [] : [r.proposedOwnerId]))],
   );
-  const issueTitles = new Map(issues.map((issue) => [issue.id, issue.title]));
+  const issueTitles = await pseudonymousTitles(tx, issues);
   return items
     .map((item) => {
       const update = latestUpdate.get(item.id);

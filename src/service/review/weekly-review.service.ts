@@ -12,6 +12,7 @@ import {
   loadNames,
   OPEN_ACTION_STATES,
   quadrantCounts,
+  pseudonymiseReview,
   reviewIssues,
   trackerRows,
 } from "./review-data";
@@ -54,7 +55,7 @@ export class WeeklyReviewService {
    */
   weeklyReview(week: string): Promise<WeeklyReview> {
     const period = parseIsoWeek(week, "week");
-    return inTransaction(this.dataSource, (tx) => buildWeeklyReview(tx, period));
+    return inTransaction(this.dataSource, async (tx) => pseudonymiseReview(tx, await buildWeeklyReview(tx, period)));
   }
 }
 

@@ -1,4 +1,12 @@
 import { gql } from "graphql-request";
+import {
+  ApprovePlanDocument,
+  ApprovePlanMutation,
+  IssueDetailDocument,
+  PostProgressDocument,
+  PostProgressInput,
+  TriageComplaintDocument,
+} from "../../client/generated/graphql";
 import { createWorld, errorsOf, Person, startTestApp, tableCounts, TestApp, World } from "../support/test-app";
 
 /**
@@ -27,6 +35,12 @@ const ACTION_RESULT = `
   ... on ActionItem { id state version progress plannedEnd planRevision }
   ... on TransitionError { errorCode reason fromState event entity }
 `;
+
+/** Narrows a typed union result to its success type, failing the test with the result otherwise. */
+function succeeded<T extends { __typename: string }, N extends T["__typename"]>(result: T, typename: N): Extract<T, { __typename: N }> {
+  expect(result).toMatchObject({ __typename: typename });
+  return result as Extract<T, { __typename: N }>;
+}
 
 interface TransitionErrorShape {
   __typename: "TransitionError";
@@ -207,11 +221,12 @@ describe("the closed loop, end to end", () => {
     await recordCallback([{ dimension: "responsiveness", score: 3 }], "2026-09-10T03:00:00.000Z");
 
     // --- triage and assignment ----------------------------------------------------------------
-    expect(
-      (await issueMutation(w.quality, "triageIssue", "$input: TriageInput!|input: $input", {
-        input: { urgent: true, important: true, impact: "HIGH", frequency: 12, departmentId: w.serviceDept, complaintTier: "TIER_1" },
-      })).state,
-    ).toBe("triaged");
+    // The screens' typed operations (client/operations, generated into client/generated).
+    const triaged = await w.quality.client.request(TriageComplaintDocument, {
+      id: issueId,
+      input: { urgent: true, important: true, impact: "HIGH", frequency: 12, departmentId: w.serviceDept, complaintTier: "TIER_1" },
+    });
+    expect(succeeded(triaged.triageIssue, "Issue").state).toBe("triaged");
     expect((await issueMutation(w.quality, "assignIssue", "$a: ID!|assigneeId: $a", { a: w.serviceLead.id })).state).toBe("assigned");
     expect((await issueMutation(w.serviceLead, "startAnalysis", "")).state).toBe("analyzing");
 
@@ -264,20 +279,18 @@ describe("the closed loop, end to end", () => {
 
     // --- plan: proposed, rejected once with a comment, proposed again, approved ---------------
     expect((await issueMutation(w.serviceLead, "proposePlan", "")).state).toBe("planApproval");
+    const approvePlan = (person: Person, approvedBudgetActionItemIds: string[] = []): Promise<ApprovePlanMutation["approvePlan"]> =>
+      person.client.request(ApprovePlanDocument, { id: issueId, approvedBudgetActionItemIds }).then((data) => data.approvePlan);
     // Forbidden: a department lead approving.
-    await expectRefusedWithoutChange(
-      () => issueMutation(w.serviceLead, "approvePlan", "$b: [ID!]|approvedBudgetActionItemIds: $b", { b: [firstAction] }),
-      "NOT_PERMITTED",
-      "actorIsOperationsManager",
-    );
+    await expectRefusedWithoutChange(() => approvePlan(w.serviceLead, [firstAction]), "NOT_PERMITTED", "actorIsOperationsManager");
     // A rejection without a comment is refused; with one it returns the plan to analysis.
     await expectRefusedWithoutChange(() => issueMutation(w.manager, "rejectPlan", "$c: String!|comment: $c", { c: "  " }), "PRECONDITION_FAILED", "reasonProvided");
     const rejected = await issueMutation(w.manager, "rejectPlan", "$c: String!|comment: $c", { c: "预算需拆分说明" });
     expect(rejected.state).toBe("analyzing");
     expect((await issueMutation(w.serviceLead, "proposePlan", "")).state).toBe("planApproval");
     // The budgeted action must be approved explicitly.
-    await expectRefusedWithoutChange(() => issueMutation(w.manager, "approvePlan", ""), "PRECONDITION_FAILED", "allBudgetedActionsApproved");
-    const approved = await issueMutation(w.manager, "approvePlan", "$b: [ID!]|approvedBudgetActionItemIds: $b", { b: [firstAction] });
+    await expectRefusedWithoutChange(() => approvePlan(w.manager), "PRECONDITION_FAILED", "allBudgetedActionsApproved");
+    const approved = succeeded(await approvePlan(w.manager, [firstAction]), "Issue");
     expect(approved.state).toBe("inProgress");
     expect(approved.nextEvents).toEqual(expect.arrayContaining(["CANCEL"]));
 
@@ -285,17 +298,17 @@ describe("the closed loop, end to end", () => {
     const start = (person: Person, id: string) =>
       actionMutation(person, `mutation($id: ID!) { result: startActionItem(id: $id) { ${ACTION_RESULT} } }`, { id });
     expect((await start(w.engineer, firstAction)).state).toBe("inProgress");
-    const progress = (person: Person, input: object, expectedVersion?: number) =>
-      actionMutation(
-        person,
-        `mutation($input: PostProgressInput!, $v: Int) { result: postProgress(input: $input, expectedVersion: $v) { ${ACTION_RESULT} } }`,
-        { input, v: expectedVersion },
-      );
-    const half = await progress(w.engineer, { actionItemId: firstAction, progress: 50, blockers: "接口联调延迟", nextStep: "联调" });
+    const progress = (person: Person, input: PostProgressInput, expectedVersion?: number) =>
+      person.client.request(PostProgressDocument, { input, expectedVersion }).then((data) => data.postProgress);
+    const half = succeeded(
+      await progress(w.engineer, { actionItemId: firstAction, progress: 50, blockers: "接口联调延迟", nextStep: "联调" }),
+      "ActionItem",
+    );
     expect(half.progress).toBe(50);
     const countsBefore = await tableCounts(app.dataSource);
-    const otherDept = await progress(w.techLead, { actionItemId: firstAction, progress: 90 });
-    expect(otherDept).toMatchObject({ __typename: "TransitionError", errorCode: "NOT_PERMITTED", entity: "ACTION_ITEM" });
+    // Issue 5 policy: another department's lead does not see the action at all.
+    const [otherDept] = await errorsOf(progress(w.techLead, { actionItemId: firstAction, progress: 90 }));
+    expect(otherDept.extensions).toMatchObject({ code: "NOT_FOUND", entity: "ActionItem", id: firstAction });
     const stale = await progress(w.engineer, { actionItemId: firstAction, progress: 60 }, half.version - 1);
     expect(stale).toMatchObject({ __typename: "TransitionError", errorCode: "VERSION_CONFLICT" });
     expect(await tableCounts(app.dataSource)).toEqual(countsBefore);
@@ -359,7 +372,7 @@ describe("the closed loop, end to end", () => {
       plannedEnd: "2026-10-14",
     });
     expect((await issueMutation(w.serviceLead, "proposePlan", "")).state).toBe("planApproval");
-    expect((await issueMutation(w.manager, "approvePlan", "")).state).toBe("inProgress");
+    expect(succeeded(await approvePlan(w.manager), "Issue").state).toBe("inProgress");
     await finishAction(w.engineer, thirdAction);
     expect((await issueMutation(w.quality, "startVerification", "")).state).toBe("verifying");
     const passed = await verify(LATE_OCT, [4, 4]);
@@ -424,6 +437,15 @@ describe("the closed loop, end to end", () => {
     expect(closedIssue.issue.history).toHaveLength(14);
     // A closed issue can only be reopened (by quality staff), nothing else.
     expect(closedIssue.issue.nextEvents).toEqual(["REOPEN"]);
+    // The issue detail screen's typed query shows the same story: the fishbone and the verdicts.
+    const detail = (await w.quality.client.request(IssueDetailDocument, { id: issueId })).issue;
+    expect(detail?.causes.map((cause) => [cause.text, cause.state, cause.parent?.id ?? null]).sort()).toEqual(
+      [
+        ["派单需人工审核，平均延误 2 小时", "confirmed", null],
+        ["夜班调度人手不足", "refuted", method.id],
+      ].sort(),
+    );
+    expect(detail?.verificationChecks.map((check) => check.verdict)).toEqual(["failed", "passed"]);
   });
 
   it("lets exactly one of twenty concurrent transitions on one issue win", async () => {
@@ -442,17 +464,14 @@ describe("the closed loop, end to end", () => {
     const { id, version } = complaint.registerComplaint;
     const attempts = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        w.quality.client.request<{ result: any }>(
-          gql`mutation($id: ID!, $v: Int, $input: TriageInput!) {
-            result: triageIssue(id: $id, input: $input, expectedVersion: $v) {
-              __typename ... on Issue { state } ... on TransitionError { errorCode }
-            }
-          }`,
-          { id, v: version, input: { urgent: i % 2 === 0, important: true, impact: "MEDIUM", departmentId: w.serviceDept } },
-        ),
+        w.quality.client.request(TriageComplaintDocument, {
+          id,
+          expectedVersion: version,
+          input: { urgent: i % 2 === 0, important: true, impact: "MEDIUM", departmentId: w.serviceDept },
+        }),
       ),
     );
-    const outcomes = attempts.map((a) => a.result.__typename === "Issue" ? "won" : a.result.errorCode);
+    const outcomes = attempts.map(({ triageIssue: result }) => (result.__typename === "Issue" ? "won" : result.errorCode));
     expect(outcomes.filter((o) => o === "won")).toHaveLength(1);
     expect(outcomes.filter((o) => o === "VERSION_CONFLICT")).toHaveLength(19);
     const log = await w.quality.client.request<{ transitionLog: { totalCount: number } }>(

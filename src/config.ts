@@ -17,7 +17,14 @@ export type DatabaseConfig =
 export interface Config {
   port: number;
   database: DatabaseConfig;
+  /** pino level for the JSON logs (LOG_LEVEL). */
+  logLevel: LogLevel;
+  /** How long a stopping server waits for in-flight requests (QLOOP_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
 }
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_SQLITE_FILE = path.join("data", "qloop.sqlite");
 
@@ -62,6 +69,30 @@ export function parsePort(raw: string | undefined): number {
   return port;
 }
 
+export function parseLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw.trim() === "") return "info";
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError("LOG_LEVEL", `"${raw}" is not a level; use one of ${LOG_LEVELS.join(", ")}`);
+  }
+  return level as LogLevel;
+}
+
+export function parseShutdownTimeout(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 10_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new ConfigError("QLOOP_SHUTDOWN_TIMEOUT_MS", `"${raw}" is not a whole number of milliseconds`);
+  }
+  return ms;
+}
+
+/** Every variable is read and checked here, at start, so a typo stops the process at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return { port: parsePort(env.PORT), database: parseDatabaseUrl(env.DATABASE_URL) };
+  return {
+    port: parsePort(env.PORT),
+    database: parseDatabaseUrl(env.DATABASE_URL),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    shutdownTimeoutMs: parseShutdownTimeout(env.QLOOP_SHUTDOWN_TIMEOUT_MS),
+  };
 }

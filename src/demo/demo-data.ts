@@ -1,6 +1,6 @@
-import { DataSource, EntityTarget } from "typeorm";
+import { DataSource, EntitySubscriberInterface, EntityTarget } from "typeorm";
 import type { Actor, Role } from "../../workflows/actor";
-import { ManualClock, useClock } from "../common/clock";
+import { clockOf, ManualClock, useClock } from "../common/clock";
 import {
   CauseCategory,
   Channel,
@@ -476,7 +476,6 @@ const DATED: EntityTarget<{ id: number; createdAt: Date }>[] = [
   ProgressUpdate,
   AdjustmentRequest,
   VerificationCheck,
-  TransitionLog,
 ];
 
 /**
@@ -486,6 +485,7 @@ const DATED: EntityTarget<{ id: number; createdAt: Date }>[] = [
  * of every row above the last watermark, then raises the watermarks.
  */
 function createdAtStamper(dataSource: DataSource): (at: Date) => Promise<void> {
+  stampTransitionsWithClock(dataSource);
   const watermarks = new Map<EntityTarget<{ id: number; createdAt: Date }>, number>(DATED.map((entity) => [entity, 0]));
   return async (at) => {
     for (const entity of DATED) {
@@ -495,4 +495,22 @@ function createdAtStamper(dataSource: DataSource): (at: Date) => Promise<void> {
       watermarks.set(entity, Number(newest?.id ?? after));
     }
   };
+}
+
+/**
+ * The transition log is append-only (a database trigger refuses UPDATE), so its rows cannot be
+ * dated afterwards like the tables above: they get the story's clock as they are inserted.
+ * Installed once per DataSource; outside a story the clock is the system clock, as the default.
+ */
+const stamped = new WeakSet<DataSource>();
+function stampTransitionsWithClock(dataSource: DataSource): void {
+  if (stamped.has(dataSource)) return;
+  stamped.add(dataSource);
+  const subscriber: EntitySubscriberInterface<TransitionLog> = {
+    listenTo: () => TransitionLog,
+    beforeInsert: (event) => {
+      event.entity.createdAt ??= clockOf(dataSource).now();
+    },
+  };
+  dataSource.subscribers.push(subscriber);
 }

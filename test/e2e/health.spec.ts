@@ -1,5 +1,5 @@
 import { createDataSource } from "../../src/db/data-source";
-import { checkReadiness } from "../../src/server";
+import { checkReadiness, startServer } from "../../src/server";
 import { startTestApp, TestApp } from "../support/test-app";
 import { createTestDatabase } from "../support/test-database";
 
@@ -33,6 +33,26 @@ describe("health endpoints", () => {
 
     await app.dataSource.runMigrations();
     expect((await fetch(`${base()}/readyz`)).status).toBe(200);
+  });
+
+  it("stays live but answers 503 on /readyz over HTTP while its database is gone", async () => {
+    const database = await createTestDatabase();
+    const dataSource = createDataSource(database.config);
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    const server = await startServer({ dataSource, port: 0, host: "127.0.0.1" });
+    const root = server.url.replace(/\/graphql$/, "");
+    try {
+      await dataSource.destroy();
+      // Liveness must not get a process restarted for a database outage; readiness takes it out of rotation.
+      expect((await fetch(`${root}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${root}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ ready: false, problems: ["database unreachable"] });
+    } finally {
+      await server.stop();
+      await database.drop();
+    }
   });
 
   it("is not ready when the database cannot be reached", async () => {

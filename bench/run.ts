@@ -10,11 +10,15 @@ import path from "node:path";
 import { benchDatabase } from "./lib/mariadb";
 import { describeMachine, machineMarkdown } from "./lib/machine";
 import { BenchContext, Workload } from "./workload";
+import { w1 } from "./workloads/w1-graphql-layer";
+import { w2 } from "./workloads/w2-nested-list";
+import { w3 } from "./workloads/w3-transitions";
 import { w4 } from "./workloads/w4-analytics";
 import { w5 } from "./workloads/w5-import";
+import { w6 } from "./workloads/w6-issue-by-id";
 
 /** The registry: issue 6 adds W1–W4 and W6 here. */
-const WORKLOADS: Workload[] = [w4, w5];
+const WORKLOADS: Workload[] = [w1, w2, w3, w4, w5, w6];
 
 function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();

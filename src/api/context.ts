@@ -2,6 +2,7 @@ import type { Actor } from "../../workflows/actor";
 import type { User } from "../entity";
 import type { Services } from "../service";
 import type { Loaders } from "./loaders";
+import type { Logger } from "../ops/logger";
 
 /** Everything a resolver may touch for one request. */
 export interface RequestContext {
@@ -12,6 +13,8 @@ export interface RequestContext {
   actor: Actor | null;
   services: Services;
   loaders: Loaders;
+  /** The request's logger: JSON lines carrying its requestId. */
+  log: Logger;
 }
 
 export function actorOf(user: User): Actor {

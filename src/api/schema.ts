@@ -6,6 +6,7 @@ import { authChecker } from "./auth-checker";
 import { ActionItemResolver, ProgressUpdateResolver } from "./resolvers/action-item.resolver";
 import { AdjustmentRequestResolver } from "./resolvers/adjustment-request.resolver";
 import { CauseResolver } from "./resolvers/cause.resolver";
+import { ContactConsentResolver } from "./resolvers/contact-consent.resolver";
 import {
   ComplaintSlaAttainmentResolver,
   ComplaintSlaResolver,
@@ -32,10 +33,13 @@ import { WorkflowResolver } from "./resolvers/workflow.resolver";
 import { SatisfactionAnalyticsResolver } from "./resolvers/satisfaction-analytics.resolver";
 import { ReviewResolver } from "./resolvers/review.resolver";
 import { ReviewDecisionResolver, ReviewMeetingResolver } from "./resolvers/review-meeting.resolver";
+import { LiveUpdateResolver } from "./subscriptions/live-update.resolver";
+import { topicPubSubUnused } from "./subscriptions/live-events";
 
 export const RESOLVERS = [
   DirectoryResolver,
   ReferenceResolver,
+  ContactConsentResolver,
   ServiceTicketResolver,
   SurveyTemplateResolver,
   FeedbackResolver,
@@ -66,7 +70,31 @@ export const RESOLVERS = [
   ReviewResolver,
   ReviewMeetingResolver,
   ReviewDecisionResolver,
+  LiveUpdateResolver,
 ] as const;
+
+/**
+ * type-graphql 2 creates Query, Mutation and Subscription itself and offers no option to describe
+ * them, so the descriptions are set on the built schema (once, as it is cached below).
+ */
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query) {
+    query.description =
+      "Reads: look up and list the after-sales quality data (feedback, issues, actions, surveys, SLAs, analytics).";
+  }
+  if (mutation) {
+    mutation.description =
+      "Writes: record feedback and complaints, and move issues, actions and checks through their workflows; " +
+      "a refused workflow move is returned as an ErrorResult, not thrown.";
+  }
+  if (subscription) {
+    subscription.description = "Live updates over WebSocket (graphql-ws on /graphql), sent once the change is committed.";
+  }
+  return schema;
+}
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -75,8 +103,9 @@ export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: RESOLVERS,
     authChecker,
+    pubSub: topicPubSubUnused,
     validate: { forbidUnknownValues: false },
-  });
+  }).then(describeRootTypes);
   return built;
 }
 

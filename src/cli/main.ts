@@ -15,6 +15,9 @@ import { ImportError } from "../import";
 import { registerImportCommands } from "./import-command";
 import { registerRollupCommand } from "./rollup-command";
 import { registerReportCommand } from "./report-command";
+import { registerSeedCommand } from "./seed-command";
+import { createLogger } from "../ops/logger";
+import { parseServerMode } from "../api/limits/limits.config";
 
 /** Opens the configured database, runs `work`, and always closes it. */
 async function withDatabase<T>(
@@ -50,6 +53,28 @@ function parsePositiveInt(value: string): number {
   return n;
 }
 
+/**
+ * Why the configured database could not be opened — unreachable server, refused login, missing
+ * database or file — as "CODE: message"; null for any other error. The message names host and
+ * user at most, never the password.
+ */
+function databaseUnavailable(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  const unavailable = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ER_ACCESS_DENIED_ERROR",
+    "ER_BAD_DB_ERROR",
+    "ER_DBACCESS_DENIED_ERROR",
+    "SQLITE_CANTOPEN",
+  ];
+  if (typeof code !== "string" || !unavailable.includes(code)) return null;
+  return `${code}: ${(error as Error).message}`;
+}
+
 export function buildCli(): Command {
   const program = new Command("qloop")
     .description("Closed-loop improvement tracking for after-sales service quality")
@@ -59,22 +84,42 @@ export function buildCli(): Command {
     .command("serve")
     .description("migrate the database, then serve GraphQL (PORT, default 4000; DATABASE_URL, default ./data/qloop.sqlite)")
     .action(async () => {
+      // Every variable is checked before anything starts: a typo fails here, naming the variable.
       const config = loadConfig();
+      parseServerMode();
       const background = backgroundOptions();
+      const log = createLogger({ level: config.logLevel });
       const dataSource = createDataSource(config.database);
       await dataSource.initialize();
       const applied = await dataSource.runMigrations({ transaction: "each" });
-      const server = await startServer({ dataSource, port: config.port });
+      const server = await startServer({ dataSource, port: config.port, log, shutdownTimeoutMs: config.shutdownTimeoutMs });
       const where = config.database.kind === "sqlite" ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
-      console.log(`qloop: ${applied.length} migration(s) applied; database ${where}`);
-      console.log(`qloop: GraphQL ready at ${server.url}`);
+      log.info({ event: "started", migrationsApplied: applied.length, database: where, url: server.url }, `GraphQL ready at ${server.url}`);
       // Deadlines and outbox delivery run in every serving process; they are safe side by side.
-      const worker = startSweeper(dataSource, background);
-      const shutdown = async () => {
-        await server.stop();
-        await worker.stop();
-        await dataSource.destroy();
-        process.exit(0);
+      const worker = startSweeper(dataSource, {
+        ...background,
+        onError: (error) => log.error({ event: "background-round-failed", err: error }, "background round failed"),
+      });
+      let stopping = false;
+      const shutdown = async (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ event: "stopping", signal }, "refusing new connections; finishing requests in flight");
+        // A request that never ends must not keep the process alive forever.
+        setTimeout(() => {
+          log.error({ event: "stop-timeout" }, "shutdown took too long; exiting");
+          process.exit(1);
+        }, config.shutdownTimeoutMs + 5_000).unref();
+        try {
+          await server.stop();
+          await worker.stop();
+          await dataSource.destroy();
+          log.info({ event: "stopped" }, "stopped");
+          process.exit(0);
+        } catch (error) {
+          log.error({ event: "stop-failed", err: error }, "shutdown failed");
+          process.exit(1);
+        }
       };
       process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
@@ -102,10 +147,15 @@ export function buildCli(): Command {
         );
         return;
       }
-      const dataSource = createDataSource(loadConfig().database);
+      const config = loadConfig();
+      const log = createLogger({ level: config.logLevel });
+      const dataSource = createDataSource(config.database);
       await dataSource.initialize();
-      const worker = startSweeper(dataSource, background);
-      console.log(`qloop: sweeping every ${background.intervalMs} ms`);
+      const worker = startSweeper(dataSource, {
+        ...background,
+        onError: (error) => log.error({ event: "background-round-failed", err: error }, "background round failed"),
+      });
+      log.info({ event: "sweeping", intervalMs: background.intervalMs }, `sweeping every ${background.intervalMs} ms`);
       const shutdown = async () => {
         await worker.stop();
         await dataSource.destroy();
@@ -204,6 +254,7 @@ export function buildCli(): Command {
   registerImportCommands(program, withDatabase);
   registerRollupCommand(program, withDatabase);
   registerReportCommand(program, withDatabase);
+  registerSeedCommand(program);
 
   return program;
 }
@@ -216,6 +267,8 @@ if (require.main === module || process.argv[1]?.endsWith("qloop.js")) {
         console.error(`qloop: ${error.message}`);
       } else if (error instanceof Error && "extensions" in error) {
         console.error(`qloop: ${error.message}`);
+      } else if (databaseUnavailable(error)) {
+        console.error(`qloop: DATABASE_URL: cannot open the database (${databaseUnavailable(error)})`);
       } else {
         console.error(error);
       }

@@ -2,6 +2,7 @@ import { ActionItem } from "./action-item/action-item.entity";
 import { ProgressUpdate } from "./action-item/progress-update.entity";
 import { AdjustmentRequest } from "./adjustment-request/adjustment-request.entity";
 import { Customer } from "./customer/customer.entity";
+import { ContactConsent } from "./customer/contact-consent.entity";
 import { ScheduledJob } from "./job/scheduled-job.entity";
 import { OutboxMessage } from "./outbox/outbox-message.entity";
 import { Setting } from "./setting/setting.entity";
@@ -32,10 +33,12 @@ import { VerificationCheck } from "./verification-check/verification-check.entit
 import { ReviewAgendaItem } from "./review-meeting/review-agenda-item.entity";
 import { ReviewDecision } from "./review-meeting/review-decision.entity";
 import { ReviewMeeting } from "./review-meeting/review-meeting.entity";
-import { RollupKeyword, RollupResponse, RollupScore } from "./rollup/rollup.entity";
+import { RollupKeyword, RollupPendingFeedback, RollupResponse, RollupScore } from "./rollup/rollup.entity";
+import { IdempotencyKey } from "./idempotency/idempotency-key.entity";
 
 export {
   ActionItem,
+  ContactConsent,
   AdjustmentRequest,
   ApiToken,
   Cause,
@@ -47,6 +50,7 @@ export {
   FeedbackFlag,
   FeedbackKeyword,
   FeedbackVerificationEntry,
+  IdempotencyKey,
   IntakeIssueSlot,
   IntakeRule,
   IntakeRuleMatch,
@@ -69,6 +73,7 @@ export {
   RollupScore,
   RollupResponse,
   RollupKeyword,
+  RollupPendingFeedback,
   ReviewAgendaItem,
   ReviewDecision,
   ReviewMeeting,
@@ -109,7 +114,10 @@ export const ENTITIES = [
   RollupScore,
   RollupResponse,
   RollupKeyword,
+  RollupPendingFeedback,
   ReviewAgendaItem,
   ReviewDecision,
   ReviewMeeting,
+  ContactConsent,
+  IdempotencyKey,
 ];

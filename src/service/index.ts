@@ -4,6 +4,7 @@ import { AdjustmentRequestService } from "./adjustment-request.service";
 import { AuthService } from "./auth.service";
 import { CauseService } from "./cause.service";
 import { ComplaintSlaService } from "./complaint-sla.service";
+import { ContactConsentService } from "./contact-consent.service";
 import { DirectoryService } from "./directory.service";
 import { FeedbackService } from "./feedback.service";
 import { IntakeRuleService } from "./intake-rule.service";
@@ -21,6 +22,7 @@ import { WeeklyReviewService } from "./review/weekly-review.service";
 import { MonthlyReviewService } from "./review/monthly-review.service";
 import { ReviewMeetingService } from "./review/review-meeting.service";
 import { ReportService } from "../report/report.service";
+import { LiveUpdateService } from "./live-update.service";
 
 /** One instance of each service per server; they hold no per-request state. */
 export function createServices(dataSource: DataSource) {
@@ -28,6 +30,7 @@ export function createServices(dataSource: DataSource) {
     auth: new AuthService(dataSource),
     directory: new DirectoryService(dataSource),
     reference: new ReferenceService(dataSource),
+    contactConsent: new ContactConsentService(dataSource),
     feedback: new FeedbackService(dataSource),
     keywords: new KeywordService(dataSource),
     intakeRules: new IntakeRuleService(dataSource),
@@ -40,6 +43,7 @@ export function createServices(dataSource: DataSource) {
     surveyCampaigns: new SurveyCampaignService(dataSource),
     surveyInvitations: new SurveyInvitationService(dataSource),
     transitionLog: new TransitionLogService(dataSource),
+    liveUpdates: new LiveUpdateService(dataSource),
     complaintSla: new ComplaintSlaService(dataSource),
     outbox: new OutboxService(dataSource),
     analytics: new SatisfactionAnalyticsService(dataSource),

@@ -4,6 +4,7 @@ import type { Role } from "../../workflows/actor";
 import { ManualClock, useClock } from "../../src/common/clock";
 import { createDataSource } from "../../src/db/data-source";
 import { RunningServer, startServer } from "../../src/server";
+import type { LimitsConfig } from "../../src/api/limits";
 import { createServices, Services } from "../../src/service";
 import { createTestDatabase, TestDatabase } from "./test-database";
 
@@ -20,7 +21,7 @@ export interface TestApp {
 }
 
 /** The real server on a fresh, migrated database, listening on a free port. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: { limits?: Partial<LimitsConfig> } = {}): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
   const statements: string[] = [];
   const dataSource = createDataSource(database.config, { onQuery: (sql) => statements.push(sql) });
@@ -28,7 +29,7 @@ export async function startTestApp(): Promise<TestApp> {
   await dataSource.runMigrations();
   const clock = new ManualClock();
   useClock(dataSource, clock);
-  const server: RunningServer = await startServer({ dataSource, port: 0, host: "127.0.0.1" });
+  const server: RunningServer = await startServer({ dataSource, port: 0, host: "127.0.0.1", limits: options.limits });
   return {
     url: server.url,
     dataSource,

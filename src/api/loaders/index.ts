@@ -22,7 +22,10 @@ import {
   ReviewDecision,
   ReviewMeeting,
 } from "../../entity";
+import type { Actor } from "../../../workflows/actor";
+import { Resource } from "../../auth/policy";
 import { byIdLoader, childrenLoader, groupBy } from "./entity-loaders";
+import { latestConsentLoader } from "./contact-consent.loader";
 import { evidenceByIssueLoader } from "./evidence-by-issue.loader";
 import { feedbackIntakeLoaders } from "./feedback-intake.loaders";
 import { invitationStatsLoader } from "./invitation-stats.loader";
@@ -31,21 +34,25 @@ import { slaLoaders } from "./sla.loaders";
 
 /**
  * Per-request DataLoaders for every relation, so a nested list costs one statement per level
- * whatever its length. Created fresh for each request: nothing is cached across users.
+ * whatever its length. Created fresh for each request: nothing is cached across users. Loaders of
+ * objects with row-level visibility (src/auth/policy.ts) return only what `actor` may see: null
+ * by id, left out of child lists. A null actor (internal use, no request) is not restricted.
  */
-export function createLoaders(dataSource: DataSource) {
+export function createLoaders(dataSource: DataSource, actor: Actor | null = null) {
+  const scope = (resource: Resource) => ({ actor, resource });
   return {
     department: byIdLoader(dataSource, Department),
     user: byIdLoader(dataSource, User),
     customer: byIdLoader(dataSource, Customer),
+    contactConsent: latestConsentLoader(dataSource),
     serviceTicket: byIdLoader(dataSource, ServiceTicket),
     surveyTemplate: byIdLoader(dataSource, SurveyTemplate),
-    feedback: byIdLoader(dataSource, Feedback),
-    issue: byIdLoader(dataSource, Issue),
-    cause: byIdLoader(dataSource, Cause),
-    actionItem: byIdLoader(dataSource, ActionItem),
-    adjustmentRequest: byIdLoader(dataSource, AdjustmentRequest),
-    verificationCheck: byIdLoader(dataSource, VerificationCheck),
+    feedback: byIdLoader(dataSource, Feedback, scope(Resource.FEEDBACK)),
+    issue: byIdLoader(dataSource, Issue, scope(Resource.ISSUE)),
+    cause: byIdLoader(dataSource, Cause, scope(Resource.CAUSE)),
+    actionItem: byIdLoader(dataSource, ActionItem, scope(Resource.ACTION_ITEM)),
+    adjustmentRequest: byIdLoader(dataSource, AdjustmentRequest, scope(Resource.ADJUSTMENT_REQUEST)),
+    verificationCheck: byIdLoader(dataSource, VerificationCheck, scope(Resource.VERIFICATION_CHECK)),
     surveyCampaign: byIdLoader(dataSource, SurveyCampaign),
     surveyInvitation: byIdLoader(dataSource, SurveyInvitation),
 
@@ -59,14 +66,14 @@ export function createLoaders(dataSource: DataSource) {
         .getMany();
       return groupBy(feedbackIds, rows, (row) => row.feedbackId);
     }),
-    evidenceByIssue: evidenceByIssueLoader(dataSource),
-    causesByIssue: childrenLoader(dataSource, Cause, "issueId"),
-    causesByParent: childrenLoader(dataSource, Cause, "parentId"),
-    actionItemsByIssue: childrenLoader(dataSource, ActionItem, "issueId"),
-    actionItemsByCause: childrenLoader(dataSource, ActionItem, "causeId"),
+    evidenceByIssue: evidenceByIssueLoader(dataSource, scope(Resource.FEEDBACK)),
+    causesByIssue: childrenLoader(dataSource, Cause, "issueId", scope(Resource.CAUSE)),
+    causesByParent: childrenLoader(dataSource, Cause, "parentId", scope(Resource.CAUSE)),
+    actionItemsByIssue: childrenLoader(dataSource, ActionItem, "issueId", scope(Resource.ACTION_ITEM)),
+    actionItemsByCause: childrenLoader(dataSource, ActionItem, "causeId", scope(Resource.ACTION_ITEM)),
     progressUpdatesByActionItem: childrenLoader(dataSource, ProgressUpdate, "actionItemId"),
-    adjustmentRequestsByActionItem: childrenLoader(dataSource, AdjustmentRequest, "actionItemId"),
-    verificationChecksByIssue: childrenLoader(dataSource, VerificationCheck, "issueId"),
+    adjustmentRequestsByActionItem: childrenLoader(dataSource, AdjustmentRequest, "actionItemId", scope(Resource.ADJUSTMENT_REQUEST)),
+    verificationChecksByIssue: childrenLoader(dataSource, VerificationCheck, "issueId", scope(Resource.VERIFICATION_CHECK)),
     issueFacts: issueFactsLoader(dataSource),
     history: historyLoader(dataSource),
     ...feedbackIntakeLoaders(dataSource),

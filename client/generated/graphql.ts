@@ -6,27 +6,40 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Fishbone bone: man 人, machine 机, material 料, method 法, environment 环, measurement 测. */
 export type CauseCategory =
+  /** Surroundings: site, weather, season (环). */
   | 'ENVIRONMENT'
+  /** Equipment and tools (机). */
   | 'MACHINE'
+  /** People: skills, training, attitude (人). */
   | 'MAN'
+  /** Parts and materials (料). */
   | 'MATERIAL'
+  /** How things are measured or inspected (测). */
   | 'MEASUREMENT'
+  /** Procedures and rules (法). */
   | 'METHOD';
 
 /** Complaint escalation tier. */
 export type ComplaintTier =
+  /** Tier 1 (一级): led by a department head. */
   | 'TIER_1'
+  /** Tier 2 (二级): followed up by a supervisor. */
   | 'TIER_2';
 
 /** How much harm the problem does. */
 export type Impact =
+  /** High impact (高): serious harm to customers or the business. */
   | 'HIGH'
+  /** Low impact (低): minor harm or inconvenience. */
   | 'LOW'
+  /** Medium impact (中): noticeable harm. */
   | 'MEDIUM';
 
 /** Complaint (inner loop) or systemic problem (outer loop). */
 export type IssueKind =
+  /** One customer's complaint: the inner loop (recover this customer, SLA tiers). */
   | 'COMPLAINT'
+  /** A recurring problem seen across feedback: the outer loop (root cause, plan, verification). */
   | 'SYSTEMIC';
 
 /** A progress report: progress %, blockers (存在问题) and next step (下一步行动). */
@@ -43,9 +56,13 @@ export type PostProgressInput = {
 
 /** Urgent × important priority quadrant. */
 export type Quadrant =
+  /** Important, not urgent: plan it (重要不紧急). */
   | 'IMPORTANT_NOT_URGENT'
+  /** Neither urgent nor important: lowest priority (不重要不紧急). */
   | 'NEITHER'
+  /** Urgent and important: do first (重要紧急). */
   | 'URGENT_IMPORTANT'
+  /** Urgent, not important: handle quickly or delegate (紧急不重要). */
   | 'URGENT_NOT_IMPORTANT';
 
 /** What a user may do is decided by these roles in the workflow guards. */
@@ -63,15 +80,22 @@ export type Role =
 
 /** A complaint SLA stage: RESPOND (left intake), PLAN (plan proposed), CLOSE (closed). */
 export type SlaStage =
+  /** The complaint was closed; 72 h by default. */
   | 'CLOSE'
+  /** A plan was proposed (the issue entered plan approval); 24 h by default. */
   | 'PLAN'
+  /** First response: the complaint left intake (triaged); 1 h by default. */
   | 'RESPOND';
 
 /** Why an operation was refused; every ErrorResult carries one. */
 export type TransitionErrorCode =
+  /** The current state does not accept the operation at all. */
   | 'INVALID_TRANSITION'
+  /** The state accepts it, but not from this user (role, ownership, department). */
   | 'NOT_PERMITTED'
+  /** The user may, but the data does not allow it yet (e.g. no confirmed root cause). */
   | 'PRECONDITION_FAILED'
+  /** Someone else changed the object first; reload and try again. */
   | 'VERSION_CONFLICT';
 
 /** Triage: priority quadrant, impact, frequency and responsible department. */
@@ -92,13 +116,21 @@ export type TriageInput = {
 
 /** Entity kinds with a workflow. */
 export type WorkflowEntity =
+  /** An action item of an issue's plan. */
   | 'ACTION_ITEM'
+  /** A request to change an action item's due date, owner or scope. */
   | 'ADJUSTMENT_REQUEST'
+  /** A candidate root cause of an issue. */
   | 'CAUSE'
+  /** An issue (complaint or systemic problem). */
   | 'ISSUE'
+  /** A review meeting (weekly, monthly or joint). */
   | 'REVIEW_MEETING'
+  /** A survey campaign. */
   | 'SURVEY_CAMPAIGN'
+  /** One customer's invitation to a survey. */
   | 'SURVEY_INVITATION'
+  /** A check that an issue's actions worked. */
   | 'VERIFICATION_CHECK';
 
 export type ApprovalQueueQueryVariables = Exact<{

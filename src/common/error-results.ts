@@ -18,6 +18,12 @@ export enum TransitionErrorCode {
 registerEnumType(TransitionErrorCode, {
   name: "TransitionErrorCode",
   description: "Why an operation was refused; every ErrorResult carries one.",
+  valuesConfig: {
+    INVALID_TRANSITION: { description: "The current state does not accept the operation at all." },
+    NOT_PERMITTED: { description: "The state accepts it, but not from this user (role, ownership, department)." },
+    PRECONDITION_FAILED: { description: "The user may, but the data does not allow it yet (e.g. no confirmed root cause)." },
+    VERSION_CONFLICT: { description: "Someone else changed the object first; reload and try again." },
+  },
 });
 
 @InterfaceType({ description: "An expected failure returned as data." })

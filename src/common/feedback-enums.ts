@@ -70,6 +70,13 @@ registerEnumType(FeedbackFlagReason, {
 registerEnumType(VerificationAction, {
   name: "VerificationAction",
   description: "What a verification-history entry records.",
+  valuesConfig: {
+    MARKED_TO_VERIFY: { description: "Put to verify (待核实), by a rule on arrival or by a person." },
+    VERIFIED: { description: "Checked and trusted." },
+    INVALIDATED: { description: "Marked invalid: kept, but left out of statistics." },
+    SUPPLEMENTED: { description: "The customer's missing comment or answers were added after a call-back." },
+    ESCALATED: { description: "Not verified by its deadline: the quality specialists were notified." },
+  },
 });
 registerEnumType(KeywordSegment, {
   name: "KeywordSegment",
@@ -90,8 +97,16 @@ registerEnumType(KeywordSegment, {
 registerEnumType(RuleConditionMatch, {
   name: "RuleConditionMatch",
   description: "How the conditions of an intake rule combine.",
+  valuesConfig: {
+    ALL: { description: "Every condition the rule sets must hold." },
+    ANY: { description: "One of the conditions the rule sets is enough." },
+  },
 });
 registerEnumType(IntakeOutcome, {
   name: "IntakeOutcome",
   description: "What an intake rule did with the feedback it matched.",
+  valuesConfig: {
+    OPENED: { description: "Opened a new issue with the feedback as evidence." },
+    LINKED: { description: "Linked the feedback as evidence to the open issue of the same category." },
+  },
 });

@@ -9,6 +9,10 @@ export enum ContactConsentDecision {
 registerEnumType(ContactConsentDecision, {
   name: "ContactConsentDecision",
   description: "Whether the customer agreed to be contacted for surveys, call-backs and change notices.",
+  valuesConfig: {
+    GRANTED: { description: "The customer agreed to be contacted (同意联系)." },
+    REFUSED: { description: "The customer refused to be contacted (拒绝联系): no surveys, call-backs or notices." },
+  },
 });
 
 /** Why a customer is not contacted: the reason stored on a skipped invitation. */

@@ -41,7 +41,10 @@ export class ActionItemResolver {
     nullable: true,
     description: "An action item by id; null when there is none.",
   })
-  actionItem(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  actionItem(
+    @Arg("id", () => ID, { description: "Id of the action item to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.actionItem.load(parseId(id, "id"));
   }
 
@@ -81,7 +84,7 @@ export class ActionItemResolver {
     description: "START: the owner side begins an approved action.",
   })
   startActionItem(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the action item to start." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -110,7 +113,7 @@ export class ActionItemResolver {
     description: "BLOCK: work cannot go on; a reason is required.",
   })
   blockActionItem(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the action item that is blocked." }) id: string,
     @Arg("reason", { description: "What blocks the work." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -126,7 +129,7 @@ export class ActionItemResolver {
   @Authorized()
   @Mutation(() => ActionItemResult, { description: "UNBLOCK: work resumes." })
   unblockActionItem(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the blocked action item to resume." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -138,7 +141,7 @@ export class ActionItemResolver {
     description: "COMPLETE: accepted at 100% progress with a completion note; records the actual end.",
   })
   completeActionItem(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the action item to complete." }) id: string,
     @Arg("completionNote", { description: "What was done and how it went." }) completionNote: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -156,7 +159,7 @@ export class ActionItemResolver {
     description: "REQUEST_CANCEL: asks the operations manager to cancel started work.",
   })
   requestActionItemCancellation(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the action item to cancel." }) id: string,
     @Arg("reason", { description: "Why the action should be dropped." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -174,7 +177,7 @@ export class ActionItemResolver {
     description: "APPROVE_CANCEL: the operations manager cancels the action.",
   })
   approveActionItemCancellation(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the action item whose cancellation is approved." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -190,7 +193,7 @@ export class ActionItemResolver {
     description: "REJECT_CANCEL: the operations manager refuses the cancellation, with a reason.",
   })
   rejectActionItemCancellation(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the action item whose cancellation is rejected." }) id: string,
     @Arg("reason", { description: "Why the work must go on." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -208,7 +211,7 @@ export class ActionItemResolver {
     description: "CANCEL: drops a draft action from the plan, with a reason.",
   })
   cancelDraftActionItem(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the draft action item to cancel." }) id: string,
     @Arg("reason", { description: "Why the draft is dropped." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,

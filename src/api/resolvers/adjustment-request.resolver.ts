@@ -31,7 +31,10 @@ export class AdjustmentRequestResolver {
     nullable: true,
     description: "An adjustment request by id; null when there is none.",
   })
-  adjustmentRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  adjustmentRequest(
+    @Arg("id", () => ID, { description: "Id of the adjustment request to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.adjustmentRequest.load(parseId(id, "id"));
   }
 
@@ -82,7 +85,7 @@ export class AdjustmentRequestResolver {
     description: "REVIEW: a quality specialist takes the request under review.",
   })
   reviewAdjustmentRequest(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the adjustment request to take into review." }) id: string,
     @Arg("comment", () => String, { nullable: true, description: "Review comment." }) comment: string | null,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -100,7 +103,7 @@ export class AdjustmentRequestResolver {
     description: "APPROVE: the operations manager approves; the changes are applied to the action item (new plan revision).",
   })
   approveAdjustmentRequest(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the adjustment request to approve." }) id: string,
     @Arg("comment", () => String, { nullable: true, description: "Decision comment." }) comment: string | null,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -118,7 +121,7 @@ export class AdjustmentRequestResolver {
     description: "REJECT: the operations manager refuses, with a comment; the plan is unchanged.",
   })
   rejectAdjustmentRequest(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the adjustment request to reject." }) id: string,
     @Arg("comment", { description: "Why the request is refused (required)." }) comment: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -136,7 +139,7 @@ export class AdjustmentRequestResolver {
     description: "WITHDRAW: the requester takes the request back.",
   })
   withdrawAdjustmentRequest(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the adjustment request to withdraw." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {

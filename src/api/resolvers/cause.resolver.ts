@@ -17,7 +17,13 @@ export class CauseResolver {
     description:
       "Adds a hypothesis to an issue's fishbone, while the issue machine allows EDIT_ANALYSIS to the caller.",
   })
-  addCause(@Arg("input") input: AddCauseInput, @Ctx() ctx: RequestContext) {
+  addCause(
+    @Arg("input", {
+      description: "The issue, the fishbone category (人机料法环测), the cause text and an optional parent cause (5 whys).",
+    })
+    input: AddCauseInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.causes.add(requireActor(ctx), {
       ...input,
       issueId: parseId(input.issueId, "input.issueId"),
@@ -28,8 +34,11 @@ export class CauseResolver {
   @Authorized()
   @Mutation(() => CauseResult, { description: "CONFIRM a hypothesis on evidence (issue analyzing)." })
   confirmCause(
-    @Arg("id", () => ID) id: string,
-    @Arg("evidence") evidence: string,
+    @Arg("id", () => ID, { description: "Id of the cause to confirm as a root cause." }) id: string,
+    @Arg("evidence", {
+      description: "What proves the cause (data, test, site check); must not be blank.",
+    })
+    evidence: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -45,8 +54,8 @@ export class CauseResolver {
   @Authorized()
   @Mutation(() => CauseResult, { description: "REFUTE a hypothesis on evidence (issue analyzing)." })
   refuteCause(
-    @Arg("id", () => ID) id: string,
-    @Arg("evidence") evidence: string,
+    @Arg("id", () => ID, { description: "Id of the cause to refute." }) id: string,
+    @Arg("evidence", { description: "What disproves the cause; must not be blank." }) evidence: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -64,8 +73,8 @@ export class CauseResolver {
     description: "REOPEN a confirmed or refuted cause as a hypothesis again (issue analyzing).",
   })
   reopenCause(
-    @Arg("id", () => ID) id: string,
-    @Arg("reason") reason: string,
+    @Arg("id", () => ID, { description: "Id of the confirmed or refuted cause to reopen." }) id: string,
+    @Arg("reason", { description: "Why the cause is looked at again; must not be blank." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {

@@ -15,8 +15,11 @@ export class ContactConsentResolver {
       "decision is in force: a refusal stops survey invitations, reminders, call-back tasks and change notices.",
   })
   recordContactConsent(
-    @Arg("customerId", () => ID) customerId: string,
-    @Arg("input") input: ContactConsentInput,
+    @Arg("customerId", () => ID, { description: "Id of the customer who gave or refused consent." }) customerId: string,
+    @Arg("input", {
+      description: "The customer's decision, the channel it was given through and when.",
+    })
+    input: ContactConsentInput,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.contactConsent.record(requireActor(ctx), parseId(customerId, "customerId"), input);

@@ -33,7 +33,7 @@ export class DirectoryResolver {
 
   @Authorized()
   @Query(() => User, { nullable: true, description: "A user by id." })
-  user(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  user(@Arg("id", () => ID, { description: "Id of the user to read." }) id: string, @Ctx() ctx: RequestContext) {
     return ctx.loaders.user.load(parseId(id, "id"));
   }
 
@@ -48,7 +48,10 @@ export class DirectoryResolver {
 
   @Authorized(["ADMIN"])
   @Mutation(() => User, { description: "Creates a user (admin). Tokens are issued with `qloop token create`." })
-  createUser(@Arg("input") input: CreateUserInput, @Ctx() ctx: RequestContext) {
+  createUser(
+    @Arg("input", { description: "Name, e-mail, roles and department of the new user." }) input: CreateUserInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.directory.createUser({
       ...input,
       departmentId: parseOptionalId(input.departmentId, "input.departmentId"),

@@ -30,7 +30,13 @@ import { EXPECTED_VERSION_ARG } from "../types/expected-version";
 export class FeedbackResolver {
   @Authorized(["AGENT", "QUALITY_SPECIALIST"])
   @Mutation(() => Feedback, { description: "Records survey or call-back feedback with its scores." })
-  recordFeedback(@Arg("input") input: RecordFeedbackInput, @Ctx() ctx: RequestContext) {
+  recordFeedback(
+    @Arg("input", {
+      description: "Customer, ticket, source, channel, scores and comment of the feedback.",
+    })
+    input: RecordFeedbackInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.feedback.recordFeedback(requireActor(ctx), {
       ...input,
       customerId: parseId(input.customerId, "input.customerId"),
@@ -47,8 +53,11 @@ export class FeedbackResolver {
       "set. Nothing is deleted: invalid feedback stays queryable and is left out of statistics.",
   })
   setFeedbackVerification(
-    @Arg("id", () => ID) id: string,
-    @Arg("status", () => VerificationStatus, { description: "TO_VERIFY, VERIFIED or INVALID." }) status: VerificationStatus,
+    @Arg("id", () => ID, { description: "Id of the feedback to verify." }) id: string,
+    @Arg("status", () => VerificationStatus, {
+      description: "TO_VERIFY, VERIFIED or INVALID.",
+    })
+    status: VerificationStatus,
     @Arg("note", { description: "Why: the call-back outcome, the ticket comparison, …" }) note: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -75,7 +84,10 @@ export class FeedbackResolver {
 
   @Authorized()
   @Query(() => Feedback, { nullable: true, description: "Feedback by id." })
-  feedback(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  feedback(
+    @Arg("id", () => ID, { description: "Id of the feedback to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.feedback.load(parseId(id, "id"));
   }
 
@@ -83,7 +95,11 @@ export class FeedbackResolver {
   @Query(() => FeedbackConnection, { description: "Feedback, newest first." })
   feedbacks(
     @Args() page: PageArgs,
-    @Arg("filter", () => FeedbackFilterInput, { nullable: true }) filter: FeedbackFilterInput | null,
+    @Arg("filter", () => FeedbackFilterInput, {
+      nullable: true,
+      description: "Narrows the list (all feedback when omitted).",
+    })
+    filter: FeedbackFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.feedback.list(

@@ -30,7 +30,10 @@ export class IntakeRuleResolver {
 
   @Authorized(RULE_EDITORS)
   @Mutation(() => IntakeRule, { description: "Creates an intake rule." })
-  createIntakeRule(@Arg("input", { description: "The new rule." }) input: CreateIntakeRuleInput, @Ctx() ctx: RequestContext) {
+  createIntakeRule(
+    @Arg("input", { description: "The new rule." }) input: CreateIntakeRuleInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     const { conditions, action } = input;
     return ctx.services.intakeRules.create(requireActor(ctx), {
       name: input.name,

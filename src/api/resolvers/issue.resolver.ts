@@ -51,7 +51,7 @@ function parseIds(values: string[], field: string): number[] {
 export class IssueResolver {
   @Authorized()
   @Query(() => Issue, { nullable: true, description: "An issue by id; null when there is none." })
-  issue(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  issue(@Arg("id", () => ID, { description: "Id of the issue to read." }) id: string, @Ctx() ctx: RequestContext) {
     return ctx.loaders.issue.load(parseId(id, "id"));
   }
 
@@ -59,7 +59,11 @@ export class IssueResolver {
   @Query(() => IssueConnection, { description: "Issues, newest first." })
   issues(
     @Args() page: PageArgs,
-    @Arg("filter", () => IssueFilter, { nullable: true }) filter: IssueFilter | null,
+    @Arg("filter", () => IssueFilter, {
+      nullable: true,
+      description: "Narrows the list (all issues when omitted).",
+    })
+    filter: IssueFilter | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.list(
@@ -79,7 +83,13 @@ export class IssueResolver {
     description:
       "Registers a complaint: its feedback (source COMPLAINT), a COMPLAINT issue in intake and the evidence link, in one go.",
   })
-  registerComplaint(@Arg("input") input: RegisterComplaintInput, @Ctx() ctx: RequestContext) {
+  registerComplaint(
+    @Arg("input", {
+      description: "The customer, the complaint (title, scores, comment) and its escalation tier.",
+    })
+    input: RegisterComplaintInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.issues.registerComplaint(requireActor(ctx), {
       ...input,
       customerId: parseId(input.customerId, "input.customerId"),
@@ -89,7 +99,13 @@ export class IssueResolver {
 
   @Authorized(["QUALITY_SPECIALIST"])
   @Mutation(() => Issue, { description: "Opens an issue directly, usually a systemic problem." })
-  createIssue(@Arg("input") input: CreateIssueInput, @Ctx() ctx: RequestContext) {
+  createIssue(
+    @Arg("input", {
+      description: "Kind, title, impact, urgency and evidence feedback of the new issue.",
+    })
+    input: CreateIssueInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.issues.createIssue(requireActor(ctx), {
       ...input,
       departmentId: parseOptionalId(input.departmentId, "input.departmentId"),
@@ -104,8 +120,8 @@ export class IssueResolver {
       "Links feedback to an issue as evidence. Existing links are kept (a retry is harmless); nothing is unlinked. Refused on a cancelled issue.",
   })
   linkEvidence(
-    @Arg("issueId", () => ID) issueId: string,
-    @Arg("feedbackIds", () => [ID]) feedbackIds: string[],
+    @Arg("issueId", () => ID, { description: "Id of the issue the feedback supports." }) issueId: string,
+    @Arg("feedbackIds", () => [ID], { description: "Ids of the feedback to link as evidence." }) feedbackIds: string[],
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.issues.linkEvidence(
@@ -118,8 +134,8 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "TRIAGE: priority, impact, frequency, department." })
   triageIssue(
-    @Arg("id", () => ID) id: string,
-    @Arg("input") input: TriageInput,
+    @Arg("id", () => ID, { description: "Id of the issue to triage." }) id: string,
+    @Arg("input", { description: "Priority, impact, frequency and responsible department." }) input: TriageInput,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -134,8 +150,8 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "ASSIGN (or reassign) the issue to a user." })
   assignIssue(
-    @Arg("id", () => ID) id: string,
-    @Arg("assigneeId", () => ID) assigneeId: string,
+    @Arg("id", () => ID, { description: "Id of the issue to assign." }) id: string,
+    @Arg("assigneeId", () => ID, { description: "Id of the user who will own the issue." }) assigneeId: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -150,7 +166,7 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "START_ANALYSIS: root-cause analysis begins." })
   startAnalysis(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the issue whose root-cause analysis starts." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -164,7 +180,7 @@ export class IssueResolver {
     description: "PROPOSE_PLAN: needs a confirmed root cause and every draft action traced to one.",
   })
   proposePlan(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the issue whose plan is proposed for approval." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -179,13 +195,17 @@ export class IssueResolver {
       "APPROVE_PLAN (operations manager): every budgeted draft action must be named; all draft actions are approved with it.",
   })
   approvePlan(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the issue whose plan is approved." }) id: string,
     @Arg("approvedBudgetActionItemIds", () => [ID], {
       defaultValue: [],
       description: "Budgeted action items approved explicitly.",
     })
     approvedBudgetActionItemIds: string[],
-    @Arg("comment", () => String, { nullable: true }) comment: string | null,
+    @Arg("comment", () => String, {
+      nullable: true,
+      description: "Optional comment of the approver.",
+    })
+    comment: string | null,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -201,8 +221,8 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "REJECT_PLAN (operations manager) with a comment." })
   rejectPlan(
-    @Arg("id", () => ID) id: string,
-    @Arg("comment") comment: string,
+    @Arg("id", () => ID, { description: "Id of the issue whose plan is rejected." }) id: string,
+    @Arg("comment", { description: "Why the plan is rejected; must not be blank." }) comment: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -215,7 +235,7 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "START_VERIFICATION once every action item is closed." })
   startVerification(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the issue whose verification starts." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -230,8 +250,12 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "CLOSE after a passed verification; sets closedAt." })
   closeIssue(
-    @Arg("id", () => ID) id: string,
-    @Arg("summary", () => String, { nullable: true }) summary: string | null,
+    @Arg("id", () => ID, { description: "Id of the issue to close." }) id: string,
+    @Arg("summary", () => String, {
+      nullable: true,
+      description: "Optional closing summary, logged with the transition.",
+    })
+    summary: string | null,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -248,8 +272,8 @@ export class IssueResolver {
     description: "REOPEN a closed issue on recurrence: back to analyzing in a new cycle.",
   })
   reopenIssue(
-    @Arg("id", () => ID) id: string,
-    @Arg("reason") reason: string,
+    @Arg("id", () => ID, { description: "Id of the closed issue to reopen." }) id: string,
+    @Arg("reason", { description: "Why it is reopened (the recurrence seen); must not be blank." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -264,8 +288,8 @@ export class IssueResolver {
   @Authorized()
   @Mutation(() => IssueResult, { description: "CANCEL an open issue, with a reason." })
   cancelIssue(
-    @Arg("id", () => ID) id: string,
-    @Arg("reason") reason: string,
+    @Arg("id", () => ID, { description: "Id of the issue to cancel." }) id: string,
+    @Arg("reason", { description: "Why it is cancelled; must not be blank." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {

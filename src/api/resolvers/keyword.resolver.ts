@@ -28,7 +28,10 @@ export class KeywordResolver {
   @Mutation(() => KeywordTag, {
     description: "Adds a keyword tag. It tags feedback recorded from now on; past comments keep their tags.",
   })
-  createKeywordTag(@Arg("input", { description: "The new tag." }) input: CreateKeywordTagInput, @Ctx() ctx: RequestContext) {
+  createKeywordTag(
+    @Arg("input", { description: "The new tag." }) input: CreateKeywordTagInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.keywords.createTag(input);
   }
 

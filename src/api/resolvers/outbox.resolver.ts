@@ -15,7 +15,11 @@ export class OutboxResolver {
   })
   outboxMessages(
     @Args() page: PageArgs,
-    @Arg("filter", () => OutboxFilter, { nullable: true }) filter: OutboxFilter | null,
+    @Arg("filter", () => OutboxFilter, {
+      nullable: true,
+      description: "Narrows the list (all notifications when omitted).",
+    })
+    filter: OutboxFilter | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.outbox.list(filter ?? {}, page);
@@ -25,7 +29,10 @@ export class OutboxResolver {
   @Mutation(() => OutboxMessage, {
     description: "Retries a DEAD message with a fresh set of attempts, due now (admin). Other states are BAD_USER_INPUT.",
   })
-  retryOutboxMessage(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  retryOutboxMessage(
+    @Arg("id", () => ID, { description: "Id of the dead notification to send again." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.outbox.retry(parseId(id, "id"));
   }
 

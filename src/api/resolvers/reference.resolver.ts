@@ -33,7 +33,13 @@ import {
 export class ReferenceResolver {
   @Authorized(["AGENT", "QUALITY_SPECIALIST", "ADMIN"])
   @Mutation(() => Customer, { description: "Records a customer." })
-  async createCustomer(@Arg("input") input: CreateCustomerInput, @Ctx() ctx: RequestContext) {
+  async createCustomer(
+    @Arg("input", {
+      description: "Name, contact details, region and optional contact consent of the new customer.",
+    })
+    input: CreateCustomerInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     const customer = await ctx.services.reference.createCustomer({ ...input, recordedById: ctx.actor?.id ?? null });
     // The caller has just typed these values: echoing them back reveals nothing.
     allowEcho(ctx, customer.id);
@@ -42,7 +48,10 @@ export class ReferenceResolver {
 
   @Authorized()
   @Query(() => Customer, { nullable: true, description: "A customer by id." })
-  customer(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  customer(
+    @Arg("id", () => ID, { description: "Id of the customer to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.customer.load(parseId(id, "id"));
   }
 
@@ -50,7 +59,11 @@ export class ReferenceResolver {
   @Query(() => CustomerConnection, { description: "Customers, newest first." })
   customers(
     @Args() page: PageArgs,
-    @Arg("filter", () => CustomerFilterInput, { nullable: true }) filter: CustomerFilterInput | null,
+    @Arg("filter", () => CustomerFilterInput, {
+      nullable: true,
+      description: "Narrows the list (all customers when omitted).",
+    })
+    filter: CustomerFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
     refuseUnlessPersonalDataReader(ctx.actor?.roles, "filter.nameContains", filter?.nameContains);
@@ -59,7 +72,13 @@ export class ReferenceResolver {
 
   @Authorized(["AGENT", "QUALITY_SPECIALIST", "ADMIN"])
   @Mutation(() => ServiceTicket, { description: "Records a service ticket (工单)." })
-  createServiceTicket(@Arg("input") input: CreateServiceTicketInput, @Ctx() ctx: RequestContext) {
+  createServiceTicket(
+    @Arg("input", {
+      description: "Code, customer, type, region, engineer, department and times of the new service ticket (工单).",
+    })
+    input: CreateServiceTicketInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.reference.createServiceTicket({
       ...input,
       customerId: parseId(input.customerId, "input.customerId"),
@@ -74,7 +93,7 @@ export class ReferenceResolver {
       "schedule the customer's invitation.",
   })
   completeServiceTicket(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the service ticket that was completed." }) id: string,
     @Arg("completedAt", () => Date, { nullable: true, description: "When the service was completed; default now." })
     completedAt: Date | null,
     @Ctx() ctx: RequestContext,
@@ -84,7 +103,10 @@ export class ReferenceResolver {
 
   @Authorized()
   @Query(() => ServiceTicket, { nullable: true, description: "A service ticket by id." })
-  serviceTicket(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  serviceTicket(
+    @Arg("id", () => ID, { description: "Id of the service ticket to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.serviceTicket.load(parseId(id, "id"));
   }
 
@@ -92,7 +114,11 @@ export class ReferenceResolver {
   @Query(() => ServiceTicketConnection, { description: "Service tickets, newest first." })
   serviceTickets(
     @Args() page: PageArgs,
-    @Arg("filter", () => ServiceTicketFilterInput, { nullable: true }) filter: ServiceTicketFilterInput | null,
+    @Arg("filter", () => ServiceTicketFilterInput, {
+      nullable: true,
+      description: "Narrows the list (all service tickets when omitted).",
+    })
+    filter: ServiceTicketFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.reference.listServiceTickets(
@@ -107,13 +133,22 @@ export class ReferenceResolver {
 
   @Authorized(["QUALITY_SPECIALIST", "ADMIN"])
   @Mutation(() => SurveyTemplate, { description: "Creates a survey template with its dimensions." })
-  createSurveyTemplate(@Arg("input") input: CreateSurveyTemplateInput, @Ctx() ctx: RequestContext) {
+  createSurveyTemplate(
+    @Arg("input", {
+      description: "Name, dimensions and open questions of the new survey template.",
+    })
+    input: CreateSurveyTemplateInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.reference.createSurveyTemplate(input);
   }
 
   @Authorized()
   @Query(() => SurveyTemplate, { nullable: true, description: "A survey template by id." })
-  surveyTemplate(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  surveyTemplate(
+    @Arg("id", () => ID, { description: "Id of the survey template to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.surveyTemplate.load(parseId(id, "id"));
   }
 

@@ -26,7 +26,10 @@ const idsOf = (ids: string[], field: string) => ids.map((id, i) => parseId(id, `
 export class ReviewMeetingResolver {
   @Authorized(REVIEW_READERS)
   @Query(() => ReviewMeeting, { nullable: true, description: "A review meeting by id; null when there is none." })
-  reviewMeeting(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  reviewMeeting(
+    @Arg("id", () => ID, { description: "Id of the review meeting to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.reviewMeeting.load(parseId(id, "id"));
   }
 
@@ -69,7 +72,7 @@ export class ReviewMeetingResolver {
     description: "HOLD: the meeting takes place; its agenda (with the previous meeting's open items) is frozen.",
   })
   holdReviewMeeting(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the scheduled review meeting that is being held." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -97,14 +100,17 @@ export class ReviewMeetingResolver {
 
   @Authorized(MEETING_MANAGERS)
   @Mutation(() => ReviewDecision, { description: "Marks a NOTE decision done (decisions outlive their meeting)." })
-  completeMeetingDecision(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  completeMeetingDecision(
+    @Arg("id", () => ID, { description: "Id of the meeting decision that is done." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.reviewMeetings.completeDecision(requireActor(ctx), parseId(id, "id"));
   }
 
   @Authorized()
   @Mutation(() => ReviewMeetingResult, { description: "CLOSE: ends a held meeting; needs the minutes." })
   closeReviewMeeting(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the review meeting to close." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -114,7 +120,7 @@ export class ReviewMeetingResolver {
   @Authorized()
   @Mutation(() => ReviewMeetingResult, { description: "CANCEL: calls a scheduled meeting off, with a reason." })
   cancelReviewMeeting(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the review meeting to cancel." }) id: string,
     @Arg("reason", { description: "Why (required)." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,

@@ -41,7 +41,13 @@ export class SurveyCampaignResolver {
   @Mutation(() => SurveyCampaign, {
     description: "Creates a survey campaign as a draft; launch it to start inviting.",
   })
-  createSurveyCampaign(@Arg("input") input: CreateSurveyCampaignInput, @Ctx() ctx: RequestContext) {
+  createSurveyCampaign(
+    @Arg("input", {
+      description: "Name, kind, template, channel and audience (region, ticket types, days since service).",
+    })
+    input: CreateSurveyCampaignInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.surveyCampaigns.create(requireActor(ctx), {
       ...input,
       templateId: parseOptionalId(input.templateId, "input.templateId"),
@@ -57,7 +63,7 @@ export class SurveyCampaignResolver {
       "types 24–48 h after it completes.",
   })
   launchSurveyCampaign(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the draft survey campaign to launch." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -71,7 +77,7 @@ export class SurveyCampaignResolver {
       "stay answerable until they expire.",
   })
   closeSurveyCampaign(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the survey campaign to close." }) id: string,
     @Arg("reason", () => String, { nullable: true, description: "Why the campaign is closed (optional)." })
     reason: string | null,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
@@ -82,7 +88,10 @@ export class SurveyCampaignResolver {
 
   @Authorized()
   @Query(() => SurveyCampaign, { nullable: true, description: "A survey campaign by id." })
-  surveyCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  surveyCampaign(
+    @Arg("id", () => ID, { description: "Id of the survey campaign to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.surveyCampaign.load(parseId(id, "id"));
   }
 
@@ -90,7 +99,11 @@ export class SurveyCampaignResolver {
   @Query(() => SurveyCampaignConnection, { description: "Survey campaigns, newest first." })
   surveyCampaigns(
     @Args() page: PageArgs,
-    @Arg("filter", () => SurveyCampaignFilterInput, { nullable: true }) filter: SurveyCampaignFilterInput | null,
+    @Arg("filter", () => SurveyCampaignFilterInput, {
+      nullable: true,
+      description: "Narrows the list (all campaigns when omitted).",
+    })
+    filter: SurveyCampaignFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.surveyCampaigns.list(filter ?? {}, page);
@@ -140,7 +153,10 @@ export class SurveyCampaignResolver {
 export class SurveyInvitationResolver {
   @Authorized()
   @Query(() => SurveyInvitation, { nullable: true, description: "A survey invitation by id." })
-  surveyInvitation(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  surveyInvitation(
+    @Arg("id", () => ID, { description: "Id of the survey invitation to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.surveyInvitation.load(parseId(id, "id"));
   }
 
@@ -151,7 +167,11 @@ export class SurveyInvitationResolver {
   })
   surveyInvitations(
     @Args() page: PageArgs,
-    @Arg("filter", () => SurveyInvitationFilterInput, { nullable: true }) filter: SurveyInvitationFilterInput | null,
+    @Arg("filter", () => SurveyInvitationFilterInput, {
+      nullable: true,
+      description: "Narrows the list (all invitations when omitted).",
+    })
+    filter: SurveyInvitationFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.surveyInvitations.list(
@@ -173,7 +193,10 @@ export class SurveyInvitationResolver {
   })
   recordCallbackAnswer(
     @Arg("id", () => ID, { description: "The call-back task (invitation)." }) id: string,
-    @Arg("input") input: SurveyAnswerInput,
+    @Arg("input", {
+      description: "The customer's scores and open answers, as taken on the call-back.",
+    })
+    input: SurveyAnswerInput,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -251,7 +274,7 @@ export class PublicSurveyResolver {
   })
   submitSurveyResponse(
     @Arg("token", TOKEN_ARG) token: string,
-    @Arg("input") input: SurveyAnswerInput,
+    @Arg("input", { description: "The customer's scores and open answers." }) input: SurveyAnswerInput,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.surveyInvitations.submit(token, input);

@@ -20,7 +20,13 @@ export class VerificationCheckResolver {
   @Mutation(() => VerificationCheckResult, {
     description: "Plans a verification check of an issue's current cycle, capturing its baseline.",
   })
-  planVerificationCheck(@Arg("input") input: PlanVerificationCheckInput, @Ctx() ctx: RequestContext) {
+  planVerificationCheck(
+    @Arg("input", {
+      description: "The issue, the metric and its direction, the threshold and the baseline (before) window.",
+    })
+    input: PlanVerificationCheckInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.verificationChecks.plan(requireActor(ctx), {
       ...input,
       issueId: parseId(input.issueId, "input.issueId"),
@@ -32,7 +38,7 @@ export class VerificationCheckResolver {
     description: "Starts the re-survey (the issue must be verifying).",
   })
   startVerificationSurvey(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the verification check whose re-survey starts." }) id: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -46,8 +52,11 @@ export class VerificationCheckResolver {
       "sends the issue back to analysis in a new cycle.",
   })
   completeVerificationCheck(
-    @Arg("id", () => ID) id: string,
-    @Arg("input") input: CompleteVerificationInput,
+    @Arg("id", () => ID, { description: "Id of the verification check to complete." }) id: string,
+    @Arg("input", {
+      description: "The after window and the measured result, or nothing to compute it from the data.",
+    })
+    input: CompleteVerificationInput,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -59,7 +68,7 @@ export class VerificationCheckResolver {
     description: "Cancels a planned or surveying check, with a reason.",
   })
   cancelVerificationCheck(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Id of the verification check to abandon." }) id: string,
     @Arg("reason", { description: "Why the check is abandoned." }) reason: string,
     @Arg("expectedVersion", () => Int, EXPECTED_VERSION_ARG) expectedVersion: number | null,
     @Ctx() ctx: RequestContext,
@@ -69,7 +78,10 @@ export class VerificationCheckResolver {
 
   @Authorized()
   @Query(() => VerificationCheck, { nullable: true, description: "A verification check by id." })
-  verificationCheck(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext) {
+  verificationCheck(
+    @Arg("id", () => ID, { description: "Id of the verification check to read." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.loaders.verificationCheck.load(parseId(id, "id"));
   }
 
@@ -77,7 +89,11 @@ export class VerificationCheckResolver {
   @Query(() => VerificationCheckConnection, { description: "Verification checks, newest first." })
   verificationChecks(
     @Args() page: PageArgs,
-    @Arg("filter", () => VerificationCheckFilterInput, { nullable: true }) filter: VerificationCheckFilterInput | null,
+    @Arg("filter", () => VerificationCheckFilterInput, {
+      nullable: true,
+      description: "Narrows the list (all checks when omitted).",
+    })
+    filter: VerificationCheckFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.verificationChecks.list(

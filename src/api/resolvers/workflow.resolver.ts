@@ -19,7 +19,11 @@ export class WorkflowResolver {
   @Authorized()
   @Query(() => TransitionLogConnection, { description: "The append-only transition log, newest first." })
   transitionLog(
-    @Arg("filter", () => TransitionLogFilterInput, { nullable: true }) filter: TransitionLogFilterInput | null,
+    @Arg("filter", () => TransitionLogFilterInput, {
+      nullable: true,
+      description: "Narrows the log (every transition when omitted).",
+    })
+    filter: TransitionLogFilterInput | null,
     @Args() page: PageArgs,
     @Ctx() ctx: RequestContext,
   ) {

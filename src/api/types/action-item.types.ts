@@ -79,7 +79,9 @@ export class AddActionItemInput {
  */
 @ArgsType()
 export class AddActionItemArgs {
-  @Field(() => AddActionItemInput)
+  @Field(() => AddActionItemInput, {
+    description: "The issue and root cause, the measure and its metric, owner, planned dates and budget.",
+  })
   @ValidateNested()
   input: AddActionItemInput;
 }
@@ -105,7 +107,7 @@ export class PostProgressInput {
 
 @ArgsType()
 export class PostProgressArgs {
-  @Field(() => PostProgressInput)
+  @Field(() => PostProgressInput, { description: "The action item, percent complete, blockers and next step." })
   @ValidateNested()
   input: PostProgressInput;
 

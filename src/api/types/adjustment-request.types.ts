@@ -53,7 +53,9 @@ export class SubmitAdjustmentRequestInput {
 
 @ArgsType()
 export class SubmitAdjustmentRequestArgs {
-  @Field(() => SubmitAdjustmentRequestInput)
+  @Field(() => SubmitAdjustmentRequestInput, {
+    description: "The action item, why, and what should change (due date, owner, target, scope or an alternative plan).",
+  })
   @ValidateNested()
   input: SubmitAdjustmentRequestInput;
 

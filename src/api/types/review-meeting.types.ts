@@ -125,7 +125,9 @@ export class ReviewMeetingListArgs extends PageArgs {
 
 @ArgsType()
 export class ScheduleReviewMeetingArgs {
-  @Field(() => ScheduleReviewMeetingInput)
+  @Field(() => ScheduleReviewMeetingInput, {
+    description: "Kind, title, time, period and attendees of the new review meeting.",
+  })
   @ValidateNested()
   input: ScheduleReviewMeetingInput;
 }
@@ -135,7 +137,7 @@ export class UpdateReviewMeetingArgs {
   @Field(() => ID, { description: "The meeting." })
   id: string;
 
-  @Field(() => UpdateReviewMeetingInput)
+  @Field(() => UpdateReviewMeetingInput, { description: "The changes: title, time, attendees or minutes." })
   @ValidateNested()
   input: UpdateReviewMeetingInput;
 
@@ -145,7 +147,9 @@ export class UpdateReviewMeetingArgs {
 
 @ArgsType()
 export class RecordDecisionArgs {
-  @Field(() => RecordDecisionInput)
+  @Field(() => RecordDecisionInput, {
+    description: "The meeting, the decision's kind, text, owner and due day, and the part for that kind.",
+  })
   @ValidateNested()
   input: RecordDecisionInput;
 }

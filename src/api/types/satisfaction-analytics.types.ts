@@ -47,6 +47,12 @@ registerEnumType(CustomerType, {
 registerEnumType(SatisfactionGrade, {
   name: "SatisfactionGrade",
   description: "Grade of a satisfaction index: A ≥ 90, B ≥ 75, C ≥ 60, D below (configurable, settings `analytics`).",
+  valuesConfig: {
+    A: { description: "Excellent: index at or above the A threshold (90 by default)." },
+    B: { description: "Good: index at or above the B threshold (75 by default)." },
+    C: { description: "Fair: index at or above the C threshold (60 by default)." },
+    D: { description: "Poor: index below the C threshold." },
+  },
 });
 registerEnumType(AnalyticsSource, {
   name: "AnalyticsSource",
@@ -56,7 +62,16 @@ registerEnumType(AnalyticsSource, {
     DIRECT: { description: "Aggregate SQL over the raw feedback (a filter together with a grouping)." },
   },
 });
-registerEnumType(PeriodKind, { name: "PeriodKind", description: "ISO week, month, quarter or custom days." });
+registerEnumType(PeriodKind, {
+  name: "PeriodKind",
+  description: "ISO week, month, quarter or custom days.",
+  valuesConfig: {
+    WEEK: { description: "An ISO week (Monday to Sunday)." },
+    MONTH: { description: "A calendar month." },
+    QUARTER: { description: "A calendar quarter." },
+    CUSTOM: { description: "Any range of whole days." },
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // Inputs. Shapes are checked by the service, which names the offending field.

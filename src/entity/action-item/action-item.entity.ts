@@ -14,7 +14,7 @@ import {
 @Index(["departmentId", "state"])
 @Index(["state", "plannedEnd"])
 export class ActionItem {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the action item." })
   @PrimaryGeneratedColumn()
   id: number;
 

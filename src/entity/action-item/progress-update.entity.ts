@@ -6,7 +6,7 @@ import { CreatedAtColumn } from "../columns";
 @Entity("progress_update")
 @Index(["actionItemId", "id"])
 export class ProgressUpdate {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the progress report." })
   @PrimaryGeneratedColumn()
   id: number;
 

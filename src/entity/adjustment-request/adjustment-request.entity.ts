@@ -16,7 +16,7 @@ import {
 @Entity("adjustment_request")
 @Index(["departmentId", "state"])
 export class AdjustmentRequest {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the adjustment request." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -12,7 +12,7 @@ import { CreatedAtColumn, DateTimeColumn, EnumColumn } from "../columns";
 @Entity("contact_consent")
 @Index(["customerId", "id"])
 export class ContactConsent {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the consent record." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -6,7 +6,7 @@ import { CreatedAtColumn } from "../columns";
 @ObjectType({ description: "A customer who receives after-sales service." })
 @Entity("customer")
 export class Customer {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the customer." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -5,7 +5,7 @@ import { CreatedAtColumn } from "../columns";
 @ObjectType({ description: "An organisational unit that owns issues and action items." })
 @Entity("department")
 export class Department {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the department." })
   @PrimaryGeneratedColumn()
   id: number;
 

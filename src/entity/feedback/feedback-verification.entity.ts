@@ -19,7 +19,7 @@ export interface FeedbackSupplement {
 @Entity("feedback_verification")
 @Index(["feedbackId", "id"])
 export class FeedbackVerificationEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the verification-history entry." })
   @PrimaryGeneratedColumn()
   id: number;
 

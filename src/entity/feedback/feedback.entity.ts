@@ -9,7 +9,7 @@ import { CreatedAtColumn, DateColumn, DateTimeColumn, EnumColumn, VersionCounter
 @Index(["customerId", "receivedAt"])
 @Index(["receivedAt"])
 export class Feedback {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the feedback." })
   @PrimaryGeneratedColumn()
   id: number;
 

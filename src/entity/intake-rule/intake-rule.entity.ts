@@ -16,7 +16,7 @@ import { CreatedAtColumn, EnumColumn, UpdatedAtColumn, VersionCounterColumn } fr
 @Entity("intake_rule")
 @Index(["enabled", "position"])
 export class IntakeRule {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the intake rule." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -6,7 +6,7 @@ import { CreatedAtColumn, EnumColumn, StateColumn, VersionCounterColumn } from "
 @ObjectType({ description: "A fishbone (鱼骨图) cause: a hypothesis until confirmed or refuted with evidence." })
 @Entity("cause")
 export class Cause {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the cause." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -17,7 +17,7 @@ import {
 @Index(["departmentId", "state"])
 @Index(["category", "state"])
 export class Issue {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the issue." })
   @PrimaryGeneratedColumn()
   id: number;
 

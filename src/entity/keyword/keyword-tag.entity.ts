@@ -9,7 +9,7 @@ import { CreatedAtColumn, UpdatedAtColumn, VersionCounterColumn } from "../colum
 @ObjectType({ description: "A problem keyword of the taxonomy comments are tagged with, with its synonyms." })
 @Entity("keyword_tag")
 export class KeywordTag {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the keyword tag." })
   @PrimaryGeneratedColumn()
   id: number;
 

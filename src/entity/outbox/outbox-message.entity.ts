@@ -14,11 +14,11 @@ import { CreatedAtColumn, DateTimeColumn, EnumColumn } from "../columns";
 @Index(["status", "nextAttemptAt"])
 @Index(["recipientType", "recipientId"])
 export class OutboxMessage {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the notification." })
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Field(() => MessageKind)
+  @Field(() => MessageKind, { description: "Why it was sent (invitation, reminder, escalation, notice …)." })
   @EnumColumn(MessageKind)
   kind: MessageKind;
 
@@ -26,7 +26,7 @@ export class OutboxMessage {
   @EnumColumn(Transport)
   transport: Transport;
 
-  @Field(() => RecipientType)
+  @Field(() => RecipientType, { description: "Whether it goes to a customer or to a staff user." })
   @EnumColumn(RecipientType)
   recipientType: RecipientType;
 
@@ -54,7 +54,7 @@ export class OutboxMessage {
   @Column({ type: "varchar", length: 191, unique: true })
   dedupeKey: string;
 
-  @Field(() => MessageStatus)
+  @Field(() => MessageStatus, { description: "Delivery state: PENDING, SENT or DEAD (gave up)." })
   @EnumColumn(MessageStatus)
   status: MessageStatus;
 

@@ -8,7 +8,7 @@ import { DecisionKind } from "./review-meeting-enums";
 })
 @Entity("review_decision")
 export class ReviewDecision {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the meeting decision." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -50,7 +50,52 @@ export enum DecisionKind {
   REQUEST_ADJUSTMENT = "REQUEST_ADJUSTMENT",
 }
 
-registerEnumType(ReviewMeetingKind, { name: "ReviewMeetingKind", description: "WEEKLY, MONTHLY or JOINT (cross-department)." });
-registerEnumType(AgendaSection, { name: "AgendaSection", description: "The agenda section an item belongs to." });
-registerEnumType(AgendaSubject, { name: "AgendaSubject", description: "The kind of object an agenda item is about." });
-registerEnumType(DecisionKind, { name: "DecisionKind", description: "What a meeting decision does." });
+registerEnumType(ReviewMeetingKind, {
+  name: "ReviewMeetingKind",
+  description: "WEEKLY, MONTHLY or JOINT (cross-department).",
+  valuesConfig: {
+    WEEKLY: { description: "Weekly progress meeting (周例会) over an ISO week." },
+    MONTHLY: { description: "Monthly review (月度评审) over a calendar month, chaired by the operations manager." },
+    JOINT: { description: "Joint cross-department meeting over an ISO week; attendees from two departments or more." },
+  },
+});
+registerEnumType(AgendaSection, {
+  name: "AgendaSection",
+  description: "The agenda section an item belongs to.",
+  valuesConfig: {
+    SLA_BREACH: { description: "Complaints whose SLA stage was breached." },
+    NEW_ISSUE: { description: "Issues opened in the period." },
+    PLAN_APPROVAL: { description: "Plans waiting for approval." },
+    OVERDUE_ACTION: { description: "Action items past their due date." },
+    AT_RISK_ACTION: { description: "Action items whose progress lags the share of planned time used." },
+    BLOCKER: { description: "Blocked action items." },
+    DUE_ACTION: { description: "Action items due this week." },
+    ADJUSTMENT_REQUEST: { description: "Adjustment requests waiting for a decision." },
+    RETURNED_TO_ANALYSIS: { description: "Issues sent back to analysis, e.g. plan rejected or verification failed." },
+    VERIFICATION: { description: "Verification check results of the month (baseline → result, verdict)." },
+    CASE_LIBRARY: { description: "Issues proposed for the case library (案例库)." },
+    CARRIED_OVER: { description: "An unresolved item of the previous meeting that the data no longer raises by itself." },
+    OPEN_DECISION: { description: "A decision of the previous meeting that is not done yet." },
+  },
+});
+registerEnumType(AgendaSubject, {
+  name: "AgendaSubject",
+  description: "The kind of object an agenda item is about.",
+  valuesConfig: {
+    ISSUE: { description: "The item is about an issue." },
+    ACTION_ITEM: { description: "The item is about an action item." },
+    ADJUSTMENT_REQUEST: { description: "The item is about an adjustment request." },
+    VERIFICATION_CHECK: { description: "The item is about a verification check." },
+    DECISION: { description: "The item is about a decision of an earlier meeting." },
+  },
+});
+registerEnumType(DecisionKind, {
+  name: "DecisionKind",
+  description: "What a meeting decision does.",
+  valuesConfig: {
+    NOTE: { description: "A recorded decision with an owner and a due day; marked done by hand." },
+    ADD_ACTION: { description: "Drafts a new action item into an issue's plan." },
+    POST_PROGRESS: { description: "Posts a progress report on an action item." },
+    REQUEST_ADJUSTMENT: { description: "Files an adjustment request for an action item." },
+  },
+});

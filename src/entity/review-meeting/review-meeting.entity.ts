@@ -17,7 +17,7 @@ import { ReviewMeetingKind } from "./review-meeting-enums";
 @Entity("review_meeting")
 @Index(["kind", "scheduledAt"])
 export class ReviewMeeting {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the review meeting." })
   @PrimaryGeneratedColumn()
   id: number;
 

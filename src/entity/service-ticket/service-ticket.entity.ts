@@ -6,7 +6,7 @@ import { DateTimeColumn, EnumColumn } from "../columns";
 @ObjectType({ description: "A service ticket (工单): the record feedback is checked against." })
 @Entity("service_ticket")
 export class ServiceTicket {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the service ticket (工单)." })
   @PrimaryGeneratedColumn()
   id: number;
 

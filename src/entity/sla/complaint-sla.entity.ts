@@ -14,7 +14,7 @@ import { CreatedAtColumn, DateTimeColumn, EnumColumn } from "../columns";
 @Index(["startedAt"])
 @Index(["departmentId", "startedAt"])
 export class ComplaintSla {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the complaint SLA record." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -12,7 +12,7 @@ import { SlaStage } from "./sla-stage";
 @Entity("sla_escalation")
 @Index(["issueId", "stage", "level"], { unique: true })
 export class SlaEscalation {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the escalation." })
   @PrimaryGeneratedColumn()
   id: number;
 

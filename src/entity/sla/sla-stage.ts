@@ -25,10 +25,21 @@ export enum SlaStageStatus {
 registerEnumType(SlaStage, {
   name: "SlaStage",
   description: "A complaint SLA stage: RESPOND (left intake), PLAN (plan proposed), CLOSE (closed).",
+  valuesConfig: {
+    RESPOND: { description: "First response: the complaint left intake (triaged); 1 h by default." },
+    PLAN: { description: "A plan was proposed (the issue entered plan approval); 24 h by default." },
+    CLOSE: { description: "The complaint was closed; 72 h by default." },
+  },
 });
 registerEnumType(SlaStageStatus, {
   name: "SlaStageStatus",
   description: "Where an SLA stage stands at the time of the query.",
+  valuesConfig: {
+    PENDING: { description: "Not reached yet and not yet due." },
+    MET: { description: "Reached at or before its due time." },
+    BREACHED: { description: "Reached after its due time, or still not reached although the due time has passed." },
+    NOT_APPLICABLE: { description: "The complaint was cancelled before this stage fell due: the stage no longer counts." },
+  },
 });
 
 /** Escalation levels: the department head first, then the operations manager. */

@@ -24,7 +24,7 @@ import { SurveyCampaignKind } from "./survey-enums";
 @Entity("survey_campaign")
 @Index(["kind", "state"])
 export class SurveyCampaign {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the survey campaign." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -6,7 +6,7 @@ import { DecimalColumn } from "../columns";
 @Entity("survey_dimension")
 @Index(["templateId", "code"], { unique: true })
 export class SurveyDimension {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the survey dimension." })
   @PrimaryGeneratedColumn()
   id: number;
 

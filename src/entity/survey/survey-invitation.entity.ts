@@ -29,7 +29,7 @@ export class OpenAnswer {
 @Index(["campaignId", "state"])
 @Index(["state", "id"])
 export class SurveyInvitation {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the survey invitation." })
   @PrimaryGeneratedColumn()
   id: number;
 

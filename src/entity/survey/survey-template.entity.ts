@@ -5,7 +5,7 @@ import { CreatedAtColumn } from "../columns";
 @ObjectType({ description: "A questionnaire: scored dimensions plus one or two open questions." })
 @Entity("survey_template")
 export class SurveyTemplate {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the survey template." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -8,7 +8,7 @@ import { CreatedAtColumn, EnumColumn } from "../columns";
 @Index(["entityType", "entityId", "id"])
 @Index(["actorId"])
 export class TransitionLog {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the transition-log entry." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -7,7 +7,7 @@ import { CreatedAtColumn } from "../columns";
 @ObjectType({ description: "A person who uses qloop." })
 @Entity("app_user")
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the user." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -17,7 +17,7 @@ import {
 @Entity("verification_check")
 @Index(["issueId", "cycle"])
 export class VerificationCheck {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Unique id of the verification check." })
   @PrimaryGeneratedColumn()
   id: number;
 

@@ -130,7 +130,8 @@ export function jitCanRun(schema: GraphQLSchema, document: DocumentNode, operati
  * Whether queries run through graphql-jit: QLOOP_JIT=on|off. Off by default — see
  * bench/results/W1-*.md for what it gains, and the README for why it is not the default.
  */
-export function jitEnabled(raw = process.env.QLOOP_JIT): boolean {
+export function jitEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.QLOOP_JIT;
   if (raw === undefined || raw.trim() === "" || raw === "off") return false;
   if (raw === "on") return true;
   throw new ConfigError("QLOOP_JIT", `"${raw}" is neither on nor off`);

@@ -13,7 +13,7 @@ import {
   RollupScore,
   ServiceTicket,
 } from "../../entity";
-import { insertSkippingDuplicates, isMysql, tableOf } from "../../import/sql";
+import { dateParam, insertSkippingDuplicates, isMysql, tableOf } from "../../import/sql";
 import { CustomerType, SegmentKind } from "./types";
 
 /**
@@ -384,7 +384,7 @@ export class DeferredRollups {
 
   /** In the batch's transaction: records its feedback as pending. */
   async journal(tx: EntityManager, feedbackIds: readonly number[]): Promise<void> {
-    const createdAt = dateParameter(tx, clockOf(tx.connection).now());
+    const createdAt = dateParam(tx, RollupPendingFeedback, "createdAt")(clockOf(tx.connection).now());
     await insertSkippingDuplicates(
       tx,
       tableOf(tx, RollupPendingFeedback),
@@ -434,7 +434,7 @@ export async function applyPendingRollups(tx: EntityManager, before?: Date): Pro
   const q = (name: string) => quote(tx, name);
   const table = q(tableOf(tx, RollupPendingFeedback));
   const rows: { feedbackId: number }[] = before
-    ? await tx.query(`SELECT ${q("feedbackId")} FROM ${table} WHERE ${q("createdAt")} < ?`, [dateParameter(tx, before)])
+    ? await tx.query(`SELECT ${q("feedbackId")} FROM ${table} WHERE ${q("createdAt")} < ?`, [dateParam(tx, RollupPendingFeedback, "createdAt")(before)])
     : await tx.query(`SELECT ${q("feedbackId")} FROM ${table}`);
   if (rows.length === 0) return 0;
   const pending = await lockPending(
@@ -443,12 +443,6 @@ export async function applyPendingRollups(tx: EntityManager, before?: Date): Pro
   );
   await settlePending(tx, pending);
   return pending.length;
-}
-
-/** A Date as the driver stores RollupPendingFeedback.createdAt. */
-function dateParameter(tx: EntityManager, value: Date): unknown {
-  const column = tx.connection.getMetadata(RollupPendingFeedback).findColumnWithPropertyName("createdAt")!;
-  return tx.connection.driver.preparePersistentValue(value, column);
 }
 
 /** Those of `ids` still pending, locked until the transaction ends. */

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
+import type { IsolationLevel } from "typeorm/driver/types/IsolationLevel";
 import { requestTransaction } from "./request-scope";
 
 /**
@@ -11,11 +12,20 @@ import { requestTransaction } from "./request-scope";
  * Inside a request that runs in its own transaction (an idempotent mutation, see
  * api/idempotency), `work` runs in a savepoint of that transaction instead: its change then
  * commits together with the request's idempotency record, or not at all.
+ *
+ * `isolation` sets a MySQL transaction's isolation level (default REPEATABLE READ); SQLite's
+ * serialised transactions, and savepoints, ignore it.
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  isolation?: IsolationLevel,
+): Promise<T> {
   const enclosing = requestTransaction(dataSource);
   if (enclosing) return enclosing.transaction(work);
-  if (dataSource.options.type !== "better-sqlite3") return dataSource.transaction(work);
+  if (dataSource.options.type !== "better-sqlite3") {
+    return isolation ? dataSource.transaction(isolation, work) : dataSource.transaction(work);
+  }
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const run = previous.then(() => dataSource.transaction(work));
   sqliteQueues.set(

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { clockOf } from "../common/clock";
 import { inTransaction } from "../db/transaction";
+import { isLockConflict, lockConflictBackoff } from "../db/lock-conflict";
 import { ScheduledJob } from "../entity/job/scheduled-job.entity";
 import { JOB_HANDLERS } from "./handlers";
 import { JobStatus } from "./job-kind";
@@ -135,8 +136,7 @@ async function sweepBatch(
     // its transaction is simply run again (two sweepers on MariaDB otherwise pushed such jobs
     // back as failed attempts, about one run in five of test/jobs/sweeper.spec.ts).
     if (isLockConflict(error) && lockConflicts < MAX_LOCK_CONFLICT_RETRIES) {
-      // After a short random pause, so the two sweepers do not collide again in step.
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (lockConflicts + 1)));
+      await lockConflictBackoff(lockConflicts);
       return sweepBatch(dataSource, now, 1, policy, lockConflicts + 1);
     }
     const failed = await inTransaction(dataSource, (tx) => recordFailure(tx, broken, error, now, policy));
@@ -146,12 +146,6 @@ async function sweepBatch(
 
 /** How often one job's transaction is run again after a deadlock before it counts as failed. */
 const MAX_LOCK_CONFLICT_RETRIES = 5;
-
-/** MySQL/MariaDB's deadlock (1213) and lock wait timeout (1205): the transaction is abandoned, to run again. */
-function isLockConflict(error: unknown): boolean {
-  const errno = (error as { driverError?: { errno?: number } } | null)?.driverError?.errno;
-  return errno === 1213 || errno === 1205;
-}
 
 /** After a batch transaction broke: the same number of due jobs, one transaction each. */
 async function sweepOneByOne(

@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DataSource } from "typeorm";
 import {
   DEFAULT_BATCH_SIZE,
+  DEFAULT_MYSQL_CONCURRENCY,
+  MAX_CONCURRENCY,
   ImportError,
   importCustomers,
   importFeedback,
@@ -23,6 +25,7 @@ interface ImportCommandOptions {
   encoding: "auto" | "utf-8" | "gb18030";
   createCustomers: boolean;
   keyPrefix?: string;
+  concurrency?: number;
   failOnReject?: boolean;
   quiet?: boolean;
 }
@@ -71,6 +74,11 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
         "--key-prefix <text>",
         "prefix of response ids in the import key, when the tool numbers answers per survey",
       );
+      command.option(
+        "--concurrency <n>",
+        `batches written at once on MySQL/MariaDB (default ${DEFAULT_MYSQL_CONCURRENCY}; SQLite writes one at a time)`,
+        parseConcurrency,
+      );
     }
     command.action(async (file: string, options: ImportCommandOptions) => {
       // Everything about the input is checked before the database is opened.
@@ -86,6 +94,7 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
         encoding: options.encoding,
         createCustomers: options.createCustomers ?? true,
         keyPrefix: options.keyPrefix,
+        concurrency: options.concurrency,
         onProgress: (progress) => display.update(progress),
       };
       const summary = await withDatabase(async (_services, dataSource) => {
@@ -107,6 +116,14 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
 function parseBatchSize(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError("must be an integer from 1 to 10000");
+  return n;
+}
+
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new InvalidArgumentError(`must be an integer from 1 to ${MAX_CONCURRENCY}`);
+  }
   return n;
 }
 

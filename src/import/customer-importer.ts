@@ -38,8 +38,9 @@ const customerHandler: HandlerFactory<CustomerRow> = async (dataSource) => {
         const key = fold(row.code);
         if (!known.has(key) && !fresh.has(key)) fresh.set(key, row);
       }
-      await insertCustomers(tx, [...fresh.values()], now);
-      return { inserted: fresh.size, alreadyPresent: rows.length - fresh.size, customersCreated: 0, rejected: [] };
+      // Counted by what the INSERT inserted: another import may create some of them meanwhile.
+      const { created } = await insertCustomers(tx, [...fresh.values()], now);
+      return { inserted: created, alreadyPresent: rows.length - created, customersCreated: 0, rejected: [] };
     },
   };
 };

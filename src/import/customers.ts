@@ -3,7 +3,7 @@ import { TEXT_LIMITS } from "../common/validation";
 import { Customer } from "../entity";
 import { REFERENCE_LIMITS } from "../service/reference.service";
 import { RowContext } from "./row-context";
-import { dateParam, insertSkippingDuplicates, selectWhereIn, tableOf } from "./sql";
+import { canReturn, dateParam, insertReturningNew, insertSkippingDuplicates, selectWhereIn, tableOf } from "./sql";
 
 /** The customer columns of a row: the code it is found by, and what it is created from when new. */
 export interface CustomerDraft {
@@ -55,27 +55,32 @@ export async function lookupCustomers(tx: EntityManager, codes: Iterable<string>
 }
 
 /**
- * Inserts customers (skipping codes that exist by now) and returns the ids of all of them by
- * folded code: one INSERT and one SELECT per batch.
+ * Inserts customers, skipping codes that exist by now, and returns the ids of all of them by folded
+ * code and how many it inserted. Where the INSERT returns what it inserted (MariaDB, SQLite) that
+ * count is exact even when another import or batch inserts the same codes at the same moment (the
+ * INSERT waits for it, then skips them); the codes not returned are then looked up.
  */
 export async function insertCustomers(
   tx: EntityManager,
   drafts: CustomerDraft[],
   now: Date,
-): Promise<Map<string, number>> {
-  if (drafts.length === 0) return new Map();
+): Promise<{ ids: Map<string, number>; created: number }> {
+  if (drafts.length === 0) return { ids: new Map(), created: 0 };
   const table = tableOf(tx, Customer);
-  const date = dateParam(tx, Customer, "createdAt");
-  const createdAt = date(now);
-  await insertSkippingDuplicates(
-    tx,
-    table,
-    CUSTOMER_COLUMNS,
-    drafts.map((d) => [d.code, d.name, d.phone, d.email, d.region, createdAt]),
-    "code",
-  );
-  return lookupCustomers(
-    tx,
-    drafts.map((d) => d.code),
-  );
+  const createdAt = dateParam(tx, Customer, "createdAt")(now);
+  // Validated by parseCustomer to the columns' lengths, as insertReturningNew requires.
+  const rows = drafts.map((d) => [d.code, d.name, d.phone, d.email, d.region, createdAt]);
+  if (!canReturn(tx)) {
+    await insertSkippingDuplicates(tx, table, CUSTOMER_COLUMNS, rows, "code");
+    const ids = await lookupCustomers(
+      tx,
+      drafts.map((d) => d.code),
+    );
+    return { ids, created: ids.size };
+  }
+  const inserted = await insertReturningNew<{ id: number; code: string }>(tx, table, CUSTOMER_COLUMNS, rows, ["id", "code"]);
+  const ids = new Map(inserted.map((c) => [fold(c.code), Number(c.id)]));
+  const others = drafts.filter((d) => !ids.has(fold(d.code))).map((d) => d.code);
+  for (const [code, id] of await lookupCustomers(tx, others)) ids.set(code, id);
+  return { ids, created: inserted.length };
 }

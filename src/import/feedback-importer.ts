@@ -4,7 +4,7 @@ import { clockOf } from "../common/clock";
 import { Channel, FeedbackSource, VerificationStatus } from "../common/enums";
 import { TEXT_LIMITS } from "../common/validation";
 import { inTransaction } from "../db/transaction";
-import { Customer, Feedback, FeedbackKeyword, FeedbackScore, ServiceTicket } from "../entity";
+import { Customer, Feedback, FeedbackScore, ServiceTicket } from "../entity";
 import {
   applyPendingRollups,
   DeferredRollups,
@@ -24,9 +24,11 @@ import { RowContext } from "./row-context";
 import { ImportInput } from "./row-source";
 import {
   canReturn,
+  canReturnFrom,
   dateParam,
   dateValue,
   insertReturningNew,
+  insertRows,
   insertSkippingDuplicates,
   selectWhereIn,
   tableOf,
@@ -42,6 +44,8 @@ export interface FeedbackRow {
   key: string;
   customer: CustomerDraft;
   ticketCode: string | null;
+  /** The key, customer code and ticket code folded (see `fold`), as the batch compares them. */
+  folded: { key: string; customer: string; ticket: string | null };
   receivedAt: Date;
   channel: Channel;
   comment: string | null;
@@ -83,23 +87,27 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
     ? { tagComment: () => [], afterBatch: options.afterFeedbackImported }
     : await inTransaction(dataSource, (tx) => prepareFeedbackImport(tx));
   // Customers and tickets found so far, by folded code. An export names the same customers over
-  // and over, so after the first batches most rows need no lookup at all. Only found (or created)
-  // records are kept: neither is ever deleted or moved to another customer, and what the hook's
-  // ticket check reads (code, opening, first response) is written once, when the ticket is
-  // recorded, so an entry cannot go stale; a failed batch ends the import, so nothing from a
-  // rolled-back batch is used again.
-  const customerCache = new BoundedCache<number>();
-  const ticketCache = new BoundedCache<SegmentedTicket>();
+  // and over, so after the first batches most rows need no lookup at all. Only committed records
+  // are kept (a batch hands over what it found and created once it has committed): neither is ever
+  // deleted or moved to another customer, and what the hook's ticket check reads (code, opening,
+  // first response) is written once, when the ticket is recorded, so an entry cannot go stale.
+  // Batches run concurrently, so each copies what it uses into its own maps first.
+  const customerCache = new BoundedCache<string, number>();
+  const ticketCache = new BoundedCache<string, SegmentedTicket>();
   // What the segment snapshot needs of each customer, by id: the region and when the customer's
   // first ticket was opened (new or returning). Tickets are not imported by a feedback import, so
   // an entry stays what a fresh lookup would return for the import's duration.
-  const customerSegmentCache = new BoundedCache<CustomerSegment>();
+  const customerSegmentCache = new BoundedCache<number, CustomerSegment>();
   // Rollups are written every few dozen batches (see DeferredRollups); first, what an import that
   // died left pending is added.
   const rollups = new DeferredRollups(dataSource);
   await inTransaction(dataSource, (tx) => applyPendingRollups(tx, new Date(now.getTime() - PENDING_ROLLUP_GRACE_MS)));
 
   return {
+    // Safe where the INSERT returns what it inserted: a row another batch is inserting at the
+    // same moment waits for that batch and comes back as not inserted (see step 5).
+    concurrent: canReturnFrom(dataSource),
+
     parse(row: RowContext): FeedbackRow | null {
       const responseId = row.text("responseId", RESPONSE_ID_LIMIT);
       const customer = parseCustomer(row, false);
@@ -113,8 +121,10 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         return row.reject("scores", "", "", "the row has no score and no comment");
       }
       const keywords = hook.tagComment(comment);
-      const parsed = { row: row.row, key: "", customer, ticketCode, receivedAt, channel, comment, scores, keywords };
+      const folded = { key: "", customer: fold(customer.code), ticket: ticketCode === null ? null : fold(ticketCode) };
+      const parsed = { row: row.row, key: "", customer, ticketCode, folded, receivedAt, channel, comment, scores, keywords };
       parsed.key = responseId !== null ? responseKey(keyPrefix, responseId) : contentKey(parsed);
+      parsed.folded.key = fold(parsed.key);
       return parsed;
     },
 
@@ -138,25 +148,25 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         );
         for (const e of existing) seen.add(fold(e.importKey));
       }
-      const fresh = rows.filter((row) => !seen.has(fold(row.key)));
+      const fresh = rows.filter((row) => !seen.has(row.folded.key));
       if (fresh.length === 0) return { inserted: 0, alreadyPresent: rows.length, customersCreated: 0, rejected };
 
       // 2. Customers and tickets by code: at most one query each for the whole batch.
-      customerCache.startBatch();
-      ticketCache.startBatch();
-      const unknownCustomers = fresh.filter((r) => !customerCache.has(fold(r.customer.code))).map((r) => r.customer.code);
+      const customerIds = customerCache.batchView();
+      const tickets = ticketCache.batchView();
+      const customerSegments = customerSegmentCache.batchView();
+      const unknownCustomers = fresh.filter((r) => !customerIds.has(r.folded.customer)).map((r) => r.customer.code);
       if (unknownCustomers.length > 0) {
-        for (const [code, id] of await lookupCustomers(tx, unknownCustomers)) customerCache.set(code, id);
+        for (const [code, id] of await lookupCustomers(tx, unknownCustomers)) customerIds.set(code, id);
       }
-      const unknownTickets = [
-        ...new Set(
-          fresh.flatMap((r) => (r.ticketCode !== null && !ticketCache.has(fold(r.ticketCode)) ? [r.ticketCode] : [])),
-        ),
-      ];
-      if (unknownTickets.length > 0) {
+      const unknownTickets = new Set<string>();
+      for (const { ticketCode, folded } of fresh) {
+        if (folded.ticket !== null && !tickets.has(folded.ticket)) unknownTickets.add(ticketCode!);
+      }
+      if (unknownTickets.size > 0) {
         const openedAt = dateValue(tx, ServiceTicket, "openedAt");
         const firstResponseAt = dateValue(tx, ServiceTicket, "firstResponseAt");
-        const tickets = await selectWhereIn<{
+        const found = await selectWhereIn<{
           id: number;
           code: string;
           customerId: number;
@@ -171,10 +181,10 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
           tableOf(tx, ServiceTicket),
           ["id", "code", "customerId", "openedAt", "firstResponseAt", "departmentId", "region", "type", "engineer"],
           "code",
-          unknownTickets,
+          [...unknownTickets],
         );
-        for (const t of tickets) {
-          ticketCache.set(fold(t.code), {
+        for (const t of found) {
+          tickets.set(fold(t.code), {
             id: Number(t.id),
             customerId: Number(t.customerId),
             code: t.code,
@@ -189,20 +199,21 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
       }
 
       // 3. Refuse rows whose references do not hold, before creating any customer for them.
-      const accepted: { row: FeedbackRow; ticket: SegmentedTicket | null }[] = [];
+      // customerId: 0 until a customer this batch creates has its id.
+      const accepted: { row: FeedbackRow; ticket: SegmentedTicket | null; customerId: number }[] = [];
       const toCreate = new Map<string, CustomerDraft>();
       for (const row of fresh) {
-        const customerId = customerCache.get(fold(row.customer.code));
+        const customerId = customerIds.get(row.folded.customer);
         let ticket: SegmentedTicket | null = null;
-        if (row.ticketCode !== null) {
-          const found = ticketCache.get(fold(row.ticketCode));
+        if (row.folded.ticket !== null) {
+          const found = tickets.get(row.folded.ticket);
           if (!found) {
             const reason = "no ticket has this code; import the tickets first (qloop import tickets)";
-            reject(row, "ticketCode", row.ticketCode, reason);
+            reject(row, "ticketCode", row.ticketCode!, reason);
             continue;
           }
           if (found.customerId !== customerId) {
-            reject(row, "ticketCode", row.ticketCode, `the ticket belongs to another customer than ${row.customer.code}`);
+            reject(row, "ticketCode", row.ticketCode!, `the ticket belongs to another customer than ${row.customer.code}`);
             continue;
           }
           ticket = found;
@@ -214,31 +225,32 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
         }
         // The same answer twice in the file: checked like any row, inserted (and its customer
         // created) once.
-        if (seen.has(fold(row.key))) continue;
-        seen.add(fold(row.key));
-        if (customerId === undefined && !toCreate.has(fold(row.customer.code))) {
-          toCreate.set(fold(row.customer.code), row.customer);
-        }
-        accepted.push({ row, ticket });
+        if (seen.has(row.folded.key)) continue;
+        seen.add(row.folded.key);
+        if (customerId === undefined && !toCreate.has(row.folded.customer)) toCreate.set(row.folded.customer, row.customer);
+        accepted.push({ row, ticket, customerId: customerId ?? 0 });
       }
       const created = await insertCustomers(tx, [...toCreate.values()], now);
-      for (const [code, id] of created) customerCache.set(code, id);
+      for (const [code, id] of created.ids) customerIds.set(code, id);
+      for (const entry of accepted) if (entry.customerId === 0) entry.customerId = customerIds.get(entry.row.folded.customer)!;
+      // What the next batches may take from the caches once this one has committed.
+      const handOver = () => {
+        customerIds.handOver();
+        tickets.handOver();
+        customerSegments.handOver();
+      };
       // Rows not inserted and not rejected were there already.
       const present = (inserted: number) => rows.length - inserted - new Set(rejected.map((r) => r.row)).size;
       if (accepted.length === 0) {
-        return { inserted: 0, alreadyPresent: present(0), customersCreated: created.size, rejected };
+        return { inserted: 0, alreadyPresent: present(0), customersCreated: created.created, rejected, afterCommit: async () => handOver() };
       }
 
       // 4. Each row's segment snapshot (analytics), from the ticket and customer in hand plus one
       //    lookup of the customers not seen before.
-      customerSegmentCache.startBatch();
-      const customerIdOf = (row: FeedbackRow) => customerCache.get(fold(row.customer.code))!;
-      const unsegmented = [...new Set(accepted.map(({ row }) => customerIdOf(row)))].filter(
-        (id) => !customerSegmentCache.has(String(id)),
-      );
-      for (const [id, segment] of await lookupCustomerSegments(tx, unsegmented)) customerSegmentCache.set(String(id), segment);
-      const snapshots = accepted.map(({ row, ticket }) => {
-        const customer = customerSegmentCache.get(String(customerIdOf(row)))!;
+      const unsegmented = [...new Set(accepted.map(({ customerId }) => customerId))].filter((id) => !customerSegments.has(id));
+      for (const [id, segment] of await lookupCustomerSegments(tx, unsegmented)) customerSegments.set(id, segment);
+      const snapshots = accepted.map(({ row, ticket, customerId }) => {
+        const customer = customerSegments.get(customerId)!;
         return segmentSnapshotOf({
           receivedAt: row.receivedAt,
           ticket,
@@ -251,10 +263,10 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
       //    database can, else selected by import key), then the scores of exactly those.
       const received = dateParam(tx, Feedback, "receivedAt");
       const createdAt = dateParam(tx, Feedback, "createdAt")(now);
-      const values = accepted.map(({ row, ticket }, i) => [
+      const values = accepted.map(({ row, ticket, customerId }, i) => [
         FeedbackSource.IMPORT,
         row.channel,
-        customerIdOf(row),
+        customerId,
         ticket?.id ?? null,
         null,
         row.comment,
@@ -289,49 +301,38 @@ const feedbackHandler: HandlerFactory<FeedbackRow> = async (dataSource, plan, op
       const imported: ImportedFeedback[] = [];
       const snapshotById = new Map<number, SegmentSnapshot>();
       accepted.forEach(({ row, ticket }, i) => {
-        const id = idByKey.get(fold(row.key));
+        const id = idByKey.get(row.folded.key);
         if (id === undefined) return;
         const { comment, receivedAt, scores, keywords } = row;
         imported.push({ id, source: FeedbackSource.IMPORT, comment, receivedAt, ticket, scores, keywords });
         snapshotById.set(id, snapshots[i]);
       });
-      await insertSkippingDuplicates(
-        tx,
-        tableOf(tx, FeedbackScore),
-        ["feedbackId", "dimension", "score"],
-        imported.flatMap(({ id, scores }) => scores.map((s) => [id, s.dimension, s.score])),
-        "feedbackId",
-      );
+      // Returned by the INSERT, the ids are new, so none has a score yet: a plain INSERT. Selected
+      // afterwards, they may include feedback another import inserted meanwhile, with its scores.
+      const scoreRows = imported.flatMap(({ id, scores }) => scores.map((s) => [id, s.dimension, s.score]));
+      const scoreColumns = ["feedbackId", "dimension", "score"];
+      if (returns) await insertRows(tx, tableOf(tx, FeedbackScore), scoreColumns, scoreRows);
+      else await insertSkippingDuplicates(tx, tableOf(tx, FeedbackScore), scoreColumns, scoreRows, "feedbackId");
       await hook.afterBatch(tx, imported);
-      // 6. The batch's rollup contribution, after the hook stored the tags (the rollups count the
-      //    tags stored, whatever hook the benchmark installs, so they are read back in one
-      //    statement): journaled as pending now, grouped with other batches once this one commits.
-      const tagsById = new Map<number, string[]>();
-      const tags = await selectWhereIn<{ feedbackId: number; tagCode: string }>(
-        tx,
-        tableOf(tx, FeedbackKeyword),
-        ["feedbackId", "tagCode"],
-        "feedbackId",
-        imported.map(({ id }) => id),
-      );
-      for (const { feedbackId, tagCode } of tags) {
-        const list = tagsById.get(Number(feedbackId)) ?? [];
-        list.push(tagCode);
-        tagsById.set(Number(feedbackId), list);
-      }
-      const contributions: (FeedbackContribution & { feedbackId: number })[] = imported.map(({ id, scores }) => ({
+      // 6. The batch's rollup contribution: journaled as pending now, grouped with other batches
+      //    once this one commits. Its tags are those the hook stored: the ones tagComment found
+      //    (none when the benchmark replaces the hook, which then stores none).
+      const contributions: (FeedbackContribution & { feedbackId: number })[] = imported.map(({ id, scores, keywords }) => ({
         feedbackId: id,
         snapshot: snapshotById.get(id)!,
         scores,
-        tagCodes: tagsById.get(id) ?? [],
+        tagCodes: keywords.map((match) => match.code),
       }));
       await rollups.journal(tx, imported.map(({ id }) => id));
       return {
         inserted: imported.length,
         alreadyPresent: present(imported.length),
-        customersCreated: created.size,
+        customersCreated: created.created,
         rejected,
-        afterCommit: () => rollups.committed(contributions),
+        afterCommit: () => {
+          handOver();
+          return rollups.committed(contributions);
+        },
       };
     },
 
@@ -400,23 +401,42 @@ async function lookupCustomerSegments(tx: EntityManager, ids: readonly number[])
 }
 
 /**
- * A Map that starts over between batches once it has grown past `limit`, so an import of millions
- * of distinct customers keeps flat memory. Never during a batch, which relies on what it looked up.
+ * A Map shared by an import's batches, which starts over once it has grown past `limit`, so an
+ * import of millions of distinct customers keeps flat memory. Batches run concurrently and may
+ * roll back, so each works on a `batchView` and hands what it found over after it committed.
  */
-class BoundedCache<V> {
-  private readonly map = new Map<string, V>();
+class BoundedCache<K, V> {
+  private map = new Map<K, V>();
   constructor(private readonly limit = 500_000) {}
-  startBatch(): void {
-    if (this.map.size > this.limit) this.map.clear();
+  batchView(): BatchView<K, V> {
+    return new BatchView(this.map, (found) => this.accept(found));
   }
-  has(key: string): boolean {
-    return this.map.has(key);
+  private accept(found: Map<K, V>): void {
+    // A new Map, not clear(): batches still running keep reading the one they started with.
+    if (this.map.size > this.limit) this.map = new Map();
+    for (const [key, value] of found) this.map.set(key, value);
   }
-  get(key: string): V | undefined {
-    return this.map.get(key);
+}
+
+/** One batch's view of a BoundedCache: the cache as it started, and what the batch found itself. */
+class BatchView<K, V> {
+  private readonly found = new Map<K, V>();
+  constructor(
+    private readonly cached: ReadonlyMap<K, V>,
+    private readonly accept: (found: Map<K, V>) => void,
+  ) {}
+  has(key: K): boolean {
+    return this.found.has(key) || this.cached.has(key);
   }
-  set(key: string, value: V): void {
-    this.map.set(key, value);
+  get(key: K): V | undefined {
+    return this.found.get(key) ?? this.cached.get(key);
+  }
+  set(key: K, value: V): void {
+    this.found.set(key, value);
+  }
+  /** After the batch committed: what it found becomes the next batches'. */
+  handOver(): void {
+    this.accept(this.found);
   }
 }
 
@@ -430,7 +450,7 @@ function responseKey(prefix: string, responseId: string): string {
  * A hash of what the row says, not of how the file wrote it: dates as instants, scores sorted,
  * whitespace collapsed, so the same answers exported as CSV or as XLSX get the same key.
  */
-function contentKey(row: Omit<FeedbackRow, "row" | "key" | "keywords">): string {
+function contentKey(row: Omit<FeedbackRow, "row" | "key" | "keywords" | "folded">): string {
   const scores = [...row.scores]
     .sort((a, b) => (a.dimension < b.dimension ? -1 : 1))
     .map((s) => `${s.dimension}=${s.score}`);

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { DataSource, EntityManager } from "typeorm";
 import { clockOf } from "../common/clock";
+import { retryOnLockConflict } from "../db/lock-conflict";
 import { inTransaction } from "../db/transaction";
 import type { ImportedFeedback } from "../service/intake-hooks";
 import { ImportError } from "./import-error";
@@ -11,6 +12,14 @@ import { ImportInput, openRowSource, TextEncoding } from "./row-source";
 
 export const DEFAULT_BATCH_SIZE = 1000;
 const MAX_BATCH_SIZE = 10_000;
+/**
+ * Batches written at once on MySQL/MariaDB: while Node parses and formats one batch, the server
+ * works on the others, on as many cores as it has. Three measured best on the two-core benchmark
+ * machine (bench/results: W5; one at a time left both Node and MariaDB idle half the time).
+ * SQLite serialises transactions, so one at a time there.
+ */
+export const DEFAULT_MYSQL_CONCURRENCY = 3;
+export const MAX_CONCURRENCY = 8;
 const ERROR_SAMPLE = 100;
 
 export interface ImportOptions {
@@ -18,6 +27,11 @@ export interface ImportOptions {
   mapping?: ImportMapping;
   /** Rows per transaction, default 1,000. */
   batchSize?: number;
+  /**
+   * Batches written at once, each in its own transaction on its own connection (MySQL/MariaDB;
+   * SQLite writes one at a time whatever this says). Default DEFAULT_MYSQL_CONCURRENCY.
+   */
+  concurrency?: number;
   /**
    * Where to write the rejected-rows CSV. With `onlyIfRejected` no file is written when every row
    * was accepted (the CLI's default report next to the input); otherwise it is always written.
@@ -78,11 +92,30 @@ export interface BatchOutcome {
   afterCommit?: () => Promise<void>;
 }
 
+/** A batch written (outcome null when it had no row to write), with its rejected rows. */
+interface WrittenBatch {
+  outcome: BatchOutcome | null;
+  errors: RowError[];
+}
+
 /** One import kind: how a row is parsed and how a batch of parsed rows is written. */
 export interface ImportHandler<T extends { row: number }> {
   /** The parsed row, or null after recording its problems on the context. Must not touch the database. */
   parse(row: RowContext): T | null;
-  /** Writes one batch inside its transaction; looks things up per batch, never per row. */
+  /**
+   * Whether batches may be written concurrently (see `write`). Not for an import whose batches
+   * decide from what they read whether a row is new: a row an uncommitted batch is inserting
+   * would look new to the next one.
+   */
+  concurrent?: boolean;
+  /**
+   * Writes one batch inside its transaction; looks things up per batch, never per row. The
+   * transaction is READ COMMITTED on MySQL: each statement sees what other batches and imports
+   * have committed, such as the customer an INSERT that skipped a duplicate code has just waited
+   * for. It runs again from the start when it loses a deadlock. When `concurrent`, batches are
+   * written at once, so `write` keeps what it finds in its own variables and shares with the next
+   * batches (caches) only what its `afterCommit` hands over.
+   */
   write(tx: EntityManager, rows: T[]): Promise<BatchOutcome>;
   /** After the last batch, and after a failure too: completes what committed batches left open. */
   finish?(): Promise<void>;
@@ -96,10 +129,11 @@ export type HandlerFactory<T extends { row: number }> = (
 
 /**
  * Streams a file through a handler: rows are parsed as they are read, written in batches of
- * `batchSize` (one transaction each), and the next batch is parsed while the previous one is being
- * written. A rejected row never aborts the import and never writes anything; a broken file
- * (malformed CSV) or a database error stops it, keeping the batches already committed, which a
- * rerun skips as already present.
+ * `batchSize` (one transaction each, up to `concurrency` at once), and the next batch is parsed
+ * while the previous ones are being written. Outcomes are counted and rejected rows reported in
+ * file order, whichever batch commits first. A rejected row never aborts the import and never
+ * writes anything; a broken file (malformed CSV) or a database error stops it, keeping the batches
+ * already committed, which a rerun skips as already present.
  */
 export async function runImport<T extends { row: number }>(
   dataSource: DataSource,
@@ -112,6 +146,10 @@ export async function runImport<T extends { row: number }>(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new ImportError(`batch size must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+  }
+  const requested = options.concurrency ?? DEFAULT_MYSQL_CONCURRENCY;
+  if (!Number.isInteger(requested) || requested < 1 || requested > MAX_CONCURRENCY) {
+    throw new ImportError(`concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
   }
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   const source = await openRowSource(input, options.encoding);
@@ -126,7 +164,8 @@ export async function runImport<T extends { row: number }>(
     });
   let layout;
   let report: RejectReport | null = null;
-  let inFlight: Promise<void> | null = null;
+  // Batches being written, oldest first.
+  const inFlight: Promise<WrittenBatch>[] = [];
   let handler: ImportHandler<T> | null = null;
   try {
     // The whole file is refused before anything is written when its headers do not fit.
@@ -134,27 +173,39 @@ export async function runImport<T extends { row: number }>(
     const plan = compilePlan(mapping, layout, clockOf(dataSource).now());
     handler = await makeHandler(dataSource, plan, options);
     const batchHandler = handler;
+    const concurrency = handler.concurrent && dataSource.options.type !== "better-sqlite3" ? requested : 1;
     const rejects = new RejectReport(options.report?.file ?? null, !options.report?.onlyIfRejected);
     report = rejects;
 
-    const record = (errors: RowError[]) => {
-      if (errors.length === 0) return;
-      errors.sort((a, b) => a.row - b.row);
-      rejects.write(errors);
-      sample.push(...errors.slice(0, ERROR_SAMPLE - sample.length));
-      counts.rejected += new Set(errors.map((e) => e.row)).size;
+    const writeBatch = async (rows: T[], errors: RowError[]): Promise<WrittenBatch> => {
+      if (rows.length === 0) return { outcome: null, errors };
+      const outcome = await retryOnLockConflict(() =>
+        inTransaction(dataSource, (tx) => batchHandler.write(tx, rows), "READ COMMITTED"),
+      );
+      await outcome.afterCommit?.();
+      return { outcome, errors: [...errors, ...outcome.rejected] };
     };
-    const writeBatch = async (rows: T[], errors: RowError[]) => {
-      if (rows.length > 0) {
-        const outcome = await inTransaction(dataSource, (tx) => batchHandler.write(tx, rows));
-        await outcome.afterCommit?.();
+    // Counted and reported in file order: the oldest batch is awaited first.
+    const settleOldest = async () => {
+      const { outcome, errors } = await inFlight.shift()!;
+      if (outcome) {
         counts.inserted += outcome.inserted;
         counts.alreadyPresent += outcome.alreadyPresent;
         counts.customersCreated += outcome.customersCreated;
-        errors.push(...outcome.rejected);
       }
-      record(errors);
+      if (errors.length > 0) {
+        errors.sort((a, b) => a.row - b.row);
+        rejects.write(errors);
+        sample.push(...errors.slice(0, ERROR_SAMPLE - sample.length));
+        counts.rejected += new Set(errors.map((e) => e.row)).size;
+      }
       progress();
+    };
+    const startBatch = (rows: T[], errors: RowError[]) => {
+      const written = writeBatch(rows, errors);
+      // Marked handled at once; a failure still surfaces when the batch is settled.
+      written.catch(() => undefined);
+      inFlight.push(written);
     };
 
     let rows: T[] = [];
@@ -167,17 +218,15 @@ export async function runImport<T extends { row: number }>(
         if (context.isBlank()) continue;
         counts.read++;
         consumed++;
-        // Parsing is synchronous CPU work: let the in-flight batch's database replies through now
-        // and then, or its round trips would wait for a whole chunk of the file to be parsed.
-        if (inFlight && (counts.read & 15) === 0) await new Promise((resolve) => setImmediate(resolve));
+        // Parsing is synchronous CPU work: let the batches' database replies through now and
+        // then, or their round trips would wait for a whole chunk of the file to be parsed.
+        if (inFlight.length > 0 && (counts.read & 15) === 0) await new Promise((resolve) => setImmediate(resolve));
         const parsed = handler.parse(context);
         if (parsed !== null && context.errors.length === 0) rows.push(parsed);
         else errors.push(...context.errors);
         if (consumed >= batchSize) {
-          if (inFlight) await inFlight;
-          inFlight = writeBatch(rows, errors);
-          // Marked handled at once; a failure still surfaces at the next await of inFlight.
-          inFlight.catch(() => undefined);
+          while (inFlight.length >= concurrency) await settleOldest();
+          startBatch(rows, errors);
           rows = [];
           errors = [];
           consumed = 0;
@@ -188,12 +237,12 @@ export async function runImport<T extends { row: number }>(
         }
       }
     }
-    if (inFlight) await inFlight;
-    inFlight = null;
-    await writeBatch(rows, errors);
+    startBatch(rows, errors);
+    while (inFlight.length > 0) await settleOldest();
   } finally {
-    // A read error must not leave a batch's transaction running behind the caller's back.
-    if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+    // A read error or a failed batch must not leave other batches' transactions running behind
+    // the caller's back.
+    await Promise.allSettled(inFlight);
     await handler?.finish?.();
     source.close();
     await report?.close();

@@ -1,4 +1,4 @@
-import { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 
 /**
  * The few SQL shapes bulk import needs, written once for MySQL/MariaDB and SQLite. They go
@@ -61,8 +61,20 @@ export async function selectWhereIn<R>(
  * (TypeORM's type says which server a DataSource talks to: mariadb:// URLs select "mariadb".)
  */
 export function canReturn(tx: EntityManager): boolean {
-  const type = tx.connection.options.type;
+  return canReturnFrom(tx.connection);
+}
+
+export function canReturnFrom(dataSource: DataSource): boolean {
+  const type = dataSource.options.type;
   return type === "mariadb" || type === "better-sqlite3";
+}
+
+/**
+ * A plain multi-row INSERT, for rows that cannot collide with a unique key (children of rows the
+ * same transaction has just inserted): any collision or invalid value fails the statement.
+ */
+export async function insertRows(tx: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  await insertChunked(tx, "INSERT", table, columns, rows, "");
 }
 
 /**

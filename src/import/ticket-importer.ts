@@ -142,7 +142,7 @@ const ticketHandler: HandlerFactory<TicketRow> = async (dataSource, plan, option
         accepted.push(row);
       }
       const created = await insertCustomers(tx, [...toCreate.values()], now);
-      for (const [code, id] of created) customerIds.set(code, id);
+      for (const [code, id] of created.ids) customerIds.set(code, id);
 
       const date = dateParam(tx, ServiceTicket, "openedAt");
       await insertSkippingDuplicates(
@@ -162,7 +162,7 @@ const ticketHandler: HandlerFactory<TicketRow> = async (dataSource, plan, option
         ]),
         "code",
       );
-      return { inserted: accepted.length, alreadyPresent, customersCreated: created.size, rejected };
+      return { inserted: accepted.length, alreadyPresent, customersCreated: created.created, rejected };
     },
   };
 };

@@ -84,4 +84,18 @@ describe("qloop import on the command line", () => {
     expect(columns.stderr).toMatch(/^qloop: the file has no column for ticketCode \(工单号/);
     expect(await app.dataSource.getRepository(Feedback).count()).toBe(2);
   });
+
+  it("takes --concurrency for feedback and refuses a value outside 1 to 8 before opening the database", async () => {
+    const [zero, text, ok] = await Promise.all([
+      qloop(url, "import", "feedback", path.join(dir, "export.csv"), "--concurrency", "0"),
+      qloop(url, "import", "feedback", path.join(dir, "export.csv"), "--concurrency", "two"),
+      qloop(url, "import", "feedback", path.join(dir, "export.csv"), "--concurrency", "4", "--report", path.join(dir, "c.csv")),
+    ]);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toMatch(/--concurrency <n>' argument '0' is invalid\. must be an integer from 1 to 8/);
+    expect(text.code).toBe(1);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/already present\s+2\b/);
+    expect(await app.dataSource.getRepository(Feedback).count()).toBe(2);
+  });
 });

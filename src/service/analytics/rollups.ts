@@ -234,11 +234,15 @@ type GroupedRow = (string | number)[];
 export class GroupedContributions {
   /** Counts per segment snapshot: feedback of one day with the same snapshot share a cell. */
   private readonly cells = new Map<string, SnapshotCell>();
-  /** Rollup rows the cells expand to, as an estimate of memory held (about 100 bytes each). */
-  private rollupRows = 0;
+  /**
+   * Counters held: one per cell, per dimension scored in it and per tag found in it (about 100
+   * bytes each). Not the rollup rows they expand to when written: the kinds are only crossed
+   * with the cells then, and under most kinds many cells share a row.
+   */
+  private counters = 0;
 
   get size(): number {
-    return this.rollupRows;
+    return this.counters;
   }
 
   add(contributions: readonly FeedbackContribution[]): void {
@@ -256,7 +260,7 @@ export class GroupedContributions {
       if (!cell) {
         cell = { snapshot, responses: 0, scores: new Map(), tags: new Map() };
         this.cells.set(key, cell);
-        this.rollupRows += ALL_KINDS.length;
+        this.counters++;
       }
       cell.responses++;
       for (const { dimension, score } of scores) {
@@ -264,12 +268,12 @@ export class GroupedContributions {
         if (!counts) {
           counts = [0, 0, 0, 0, 0];
           cell.scores.set(dimension, counts);
-          this.rollupRows += ALL_KINDS.length;
+          this.counters++;
         }
         counts[score - 1]++;
       }
       for (const tagCode of tagCodes) {
-        if (!cell.tags.has(tagCode)) this.rollupRows += ALL_KINDS.length;
+        if (!cell.tags.has(tagCode)) this.counters++;
         cell.tags.set(tagCode, (cell.tags.get(tagCode) ?? 0) + 1);
       }
     }
@@ -280,24 +284,49 @@ export class GroupedContributions {
    * key, then one `INSERT … VALUES … upsert` per table and chunk.
    */
   async write(tx: EntityManager): Promise<void> {
-    const scores = new Map<string, GroupedRow>();
-    const responses = new Map<string, GroupedRow>();
-    const keywords = new Map<string, GroupedRow>();
-    for (const { snapshot, responses: answered, scores: cellScores, tags } of this.cells.values()) {
-      const day = snapshot.receivedDay;
-      for (const kind of ALL_KINDS) {
-        const value = segmentValueOf(snapshot, kind);
-        const segment = `${kind}\u0000${value}\u0000${day}`;
-        add(responses, segment, () => [kind, value, day], [answered]);
-        for (const [dimension, counts] of cellScores) add(scores, `${segment}\u0000${dimension}`, () => [kind, value, day, dimension], counts);
-        for (const [tagCode, count] of tags) add(keywords, `${segment}\u0000${tagCode}`, () => [kind, value, day, tagCode], [count]);
+    const scores: GroupedRow[] = [];
+    const responses: GroupedRow[] = [];
+    const keywords: GroupedRow[] = [];
+    for (const kind of ALL_KINDS) {
+      // Under one kind, cells with the same segment value on the same day add up to one row.
+      const segments = new Map<string, SegmentTotals>();
+      for (const cell of this.cells.values()) {
+        const value = segmentValueOf(cell.snapshot, kind);
+        const day = cell.snapshot.receivedDay;
+        const key = `${value}\u0000${day}`;
+        let totals = segments.get(key);
+        if (!totals) {
+          totals = { value, day, responses: 0, scores: new Map(), tags: new Map() };
+          segments.set(key, totals);
+        }
+        totals.responses += cell.responses;
+        for (const [dimension, counts] of cell.scores) {
+          const sum = totals.scores.get(dimension);
+          if (sum) for (let i = 0; i < counts.length; i++) sum[i] += counts[i];
+          else totals.scores.set(dimension, [...counts]);
+        }
+        for (const [tagCode, count] of cell.tags) totals.tags.set(tagCode, (totals.tags.get(tagCode) ?? 0) + count);
+      }
+      for (const { value, day, responses: answered, scores: sums, tags } of segments.values()) {
+        responses.push([kind, value, day, answered]);
+        for (const [dimension, counts] of sums) scores.push([kind, value, day, dimension, ...counts]);
+        for (const [tagCode, count] of tags) keywords.push([kind, value, day, tagCode, count]);
       }
     }
     const segment = ["segmentKind", "segmentValue", "day"];
-    await upsertGrouped(tx, RollupScore, [...segment, "dimension"], ["count1", "count2", "count3", "count4", "count5"], [...scores.values()]);
-    await upsertGrouped(tx, RollupResponse, segment, ["responses"], [...responses.values()]);
-    await upsertGrouped(tx, RollupKeyword, [...segment, "tagCode"], ["count"], [...keywords.values()]);
+    await upsertGrouped(tx, RollupScore, [...segment, "dimension"], ["count1", "count2", "count3", "count4", "count5"], scores);
+    await upsertGrouped(tx, RollupResponse, segment, ["responses"], responses);
+    await upsertGrouped(tx, RollupKeyword, [...segment, "tagCode"], ["count"], keywords);
   }
+}
+
+/** One segment's counts under one kind, summed over the cells that share its value and day. */
+interface SegmentTotals {
+  value: string;
+  day: string;
+  responses: number;
+  scores: Map<string, number[]>;
+  tags: Map<string, number>;
 }
 
 interface SnapshotCell {
@@ -306,17 +335,6 @@ interface SnapshotCell {
   /** Per dimension, the counts of scores 1–5. */
   scores: Map<string, number[]>;
   tags: Map<string, number>;
-}
-
-/** Adds `counts` to the counts of the row under `key` (its key columns made by `keyOf` when new). */
-function add(map: Map<string, GroupedRow>, key: string, keyOf: () => GroupedRow, counts: readonly number[]): void {
-  let row = map.get(key);
-  if (!row) {
-    row = [...keyOf(), ...counts.map(() => 0)];
-    map.set(key, row);
-  }
-  const first = row.length - counts.length;
-  for (let i = 0; i < counts.length; i++) (row[first + i] as number) += counts[i];
 }
 
 async function upsertGrouped(
@@ -347,12 +365,12 @@ async function upsertGrouped(
 
 /**
  * When a bulk import writes its grouped contributions: after this long (the longest imported
- * feedback waits to count in analytics), or once the group holds this many rollup rows (memory:
- * about 100 bytes each), and when the import ends. The longer the wait, the more batches share
- * each rollup row write: a year of survey answers touches ~100,000 rollup rows however many
- * answers it holds.
+ * feedback waits to count in analytics), or once the group holds this many counters (memory:
+ * about 100 bytes each, see GroupedContributions.size), and when the import ends. The longer the
+ * wait, the more batches share each rollup row write: a year of survey answers touches ~100,000
+ * rollup rows however many answers it holds, and each flush writes most of them again.
  */
-export const DEFAULT_FLUSH_POLICY = { afterMs: 30_000, maxRollupRows: 300_000 };
+export const DEFAULT_FLUSH_POLICY = { afterMs: 30_000, maxCounters: 300_000 };
 
 /** How long a pending contribution may wait before another process takes its import for dead. */
 export const PENDING_ROLLUP_GRACE_MS = 10 * 60_000;
@@ -400,7 +418,7 @@ export class DeferredRollups {
     this.group.add(contributions);
     for (const { feedbackId } of contributions) this.feedbackIds.push(feedbackId);
     const waited = performance.now() - this.groupStartedAt;
-    if (waited >= this.policy.afterMs || this.group.size >= this.policy.maxRollupRows) await this.flush();
+    if (waited >= this.policy.afterMs || this.group.size >= this.policy.maxCounters) await this.flush();
   }
 
   /** Writes the group and deletes its pending rows, in one transaction. */

@@ -7,7 +7,7 @@ import { DataSource } from "typeorm";
 import { FeedbackSource, VerificationStatus } from "../../src/common/enums";
 import { inTransaction } from "../../src/db/transaction";
 import { Feedback, FeedbackScore } from "../../src/entity";
-import { DEFAULT_BATCH_SIZE, DEFAULT_MAPPING, importFeedback } from "../../src/import";
+import { DEFAULT_BATCH_SIZE, DEFAULT_MAPPING, DEFAULT_MYSQL_CONCURRENCY, importFeedback } from "../../src/import";
 import { compileDateFormat, parseDateCell } from "../../src/import/values";
 import { systemActor } from "../../src/service/system-actor";
 import {
@@ -35,7 +35,8 @@ import { BenchContext, Workload, WorkloadResult } from "../workload";
  *
  * Each peer starts from the same freshly migrated database holding the same customers and tickets.
  * Options: --rows (default 1,000,000), --rounds (default 1; peers alternate, best round counts),
- * --batch-size (importer, default 1,000), --orm-sample, --keep (keep the database).
+ * --batch-size (importer, default 1,000), --concurrency (importer batches written at once, default
+ * DEFAULT_MYSQL_CONCURRENCY), --orm-sample, --keep (keep the database).
  * Targets: importer ≥ 0.7× the multi-row INSERTs, ≥ 15× per-row save.
  */
 
@@ -160,13 +161,14 @@ export interface ImporterRun {
 export async function runImporterPeer(
   db: BenchDatabase,
   data: W5Data,
-  options: { batchSize: number; withHook: boolean; reimport: boolean },
+  options: { batchSize: number; concurrency?: number; withHook: boolean; reimport: boolean },
 ): Promise<ImporterRun> {
   const { dataSource } = await data.seed(db);
   try {
     const before = await tableCounts(dataSource);
     const importOptions = {
       batchSize: options.batchSize,
+      concurrency: options.concurrency,
       afterFeedbackImported: options.withHook ? undefined : async () => undefined,
     };
     const first = await importFeedback(dataSource, data.csv, importOptions);
@@ -231,6 +233,7 @@ export const w5: Workload = {
     const rows = ctx.int("rows", 1_000_000);
     const ormSample = Math.min(ctx.int("orm-sample", 2_000), rows);
     const batchSize = ctx.int("batch-size", DEFAULT_BATCH_SIZE);
+    const concurrency = ctx.int("concurrency", DEFAULT_MYSQL_CONCURRENCY);
     const rounds = ctx.int("rounds", 1);
     const db = ctx.database;
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -246,9 +249,9 @@ export const w5: Workload = {
       ctx.log(`W5 round ${round}/${rounds}: mysql2 multi-row INSERT`);
       plain.push(await runPlainPeer(db, data));
       ctx.log(`W5 round ${round}/${rounds}: qloop importer (and the same file again)`);
-      importer.push(await runImporterPeer(db, data, { batchSize, withHook: true, reimport: round === 1 }));
+      importer.push(await runImporterPeer(db, data, { batchSize, concurrency, withHook: true, reimport: round === 1 }));
       ctx.log(`W5 round ${round}/${rounds}: qloop importer without the import hook`);
-      bare.push(await runImporterPeer(db, data, { batchSize, withHook: false, reimport: false }));
+      bare.push(await runImporterPeer(db, data, { batchSize, concurrency, withHook: false, reimport: false }));
     }
     ctx.log(`W5: TypeORM save() per row, ${fmt(ormSample)} rows`);
     const ormSeconds = await runOrmPeer(db, data, ormSample);
@@ -271,7 +274,8 @@ export const w5: Workload = {
     const lines = [
       `${fmt(rows)} survey answers (${fmt(data.tally.scores)} scores, ${fmt(data.tally.comments)} comments; ` +
         `CSV ${data.csvMiB.toFixed(1)} MiB); ${fmt(CUSTOMERS)} customers and ${fmt(TICKETS)} tickets known; ` +
-        `batches of ${fmt(batchSize)} rows, one transaction each; best of ${rounds} round(s), peers alternating.`,
+        `batches of ${fmt(batchSize)} rows, one transaction each (the importer writes ${concurrency} at once); ` +
+        `best of ${rounds} round(s), peers alternating.`,
       "",
       "| peer | rows | seconds | rows/s | × multi-row INSERT |",
       "| --- | ---: | ---: | ---: | ---: |",

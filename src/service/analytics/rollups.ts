@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
 import { clockOf } from "../../common/clock";
+import { retryOnLockConflict } from "../../db/lock-conflict";
 import { inTransaction } from "../../db/transaction";
 import { VerificationStatus } from "../../common/enums";
 import {
@@ -421,7 +422,10 @@ export class DeferredRollups {
     if (waited >= this.policy.afterMs || this.group.size >= this.policy.maxCounters) await this.flush();
   }
 
-  /** Writes the group and deletes its pending rows, in one transaction. */
+  /**
+   * Writes the group and deletes its pending rows, in one transaction, run again if it loses a
+   * deadlock (it runs beside the import's batch transactions).
+   */
   async flush(): Promise<void> {
     const group = this.group;
     const ids = this.feedbackIds;
@@ -429,15 +433,17 @@ export class DeferredRollups {
     this.feedbackIds = [];
     this.groupStartedAt = performance.now();
     if (ids.length === 0) return;
-    await inTransaction(this.dataSource, async (tx) => {
-      const pending = await lockPending(tx, ids);
-      if (pending.length === ids.length) {
-        await group.write(tx);
-        await deletePending(tx, ids);
-      } else {
-        await settlePending(tx, pending);
-      }
-    });
+    await retryOnLockConflict(() =>
+      inTransaction(this.dataSource, async (tx) => {
+        const pending = await lockPending(tx, ids);
+        if (pending.length === ids.length) {
+          await group.write(tx);
+          await deletePending(tx, ids);
+        } else {
+          await settlePending(tx, pending);
+        }
+      }),
+    );
   }
 }
 

@@ -213,4 +213,34 @@ describe("rollups kept by bulk import", () => {
       await expectRollupsEqualDirect();
     });
   });
+
+  it("adds from the database what its flush finds settled meanwhile, once, and the rest too", async () => {
+    // The import's last flush is held back until one of its answers has been invalidated, which
+    // settles that answer first (addToRollups): the flush then cannot write its group as grouped.
+    const whole = { period: { from: "2026-01-01", to: "2026-09-30" } };
+    const flushNow = DeferredRollups.prototype.flush;
+    let heldFlush: (() => Promise<void>) | null = null;
+    const flush = jest.spyOn(DeferredRollups.prototype, "flush").mockImplementationOnce(function (this: DeferredRollups) {
+      heldFlush = () => flushNow.call(this);
+      return Promise.resolve();
+    });
+    const tally: FeedbackExportTally = { rows: 0, scores: 0, newCustomers: 0, comments: 0 };
+    const counted = (await app.services.analytics.analyse(whole)).responses;
+    await importFeedback(app.dataSource, exportFile("held.csv", 400, 17, 990_000, tally), { batchSize: 100 });
+    flush.mockRestore();
+    expect(await app.dataSource.getRepository(RollupPendingFeedback).count()).toBe(400);
+    const feedback = await app.dataSource.getRepository(Feedback).findOneOrFail({ where: {}, order: { id: "DESC" } });
+    await app.services.feedback.setVerification(
+      { id: Number(w.quality.id), roles: ["QUALITY_SPECIALIST"], departmentId: null },
+      feedback.id,
+      VerificationStatus.INVALID,
+      "重复答卷",
+    );
+    expect(await app.dataSource.getRepository(RollupPendingFeedback).count()).toBe(399);
+
+    await heldFlush!();
+    expect(await app.dataSource.getRepository(RollupPendingFeedback).count()).toBe(0);
+    expect((await app.services.analytics.analyse(whole)).responses).toBe(counted + 399);
+    await expectRollupsEqualDirect();
+  });
 });

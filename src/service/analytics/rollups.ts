@@ -14,7 +14,7 @@ import {
   RollupScore,
   ServiceTicket,
 } from "../../entity";
-import { dateParam, insertSkippingDuplicates, isMysql, tableOf } from "../../import/sql";
+import { canReturn, dateParam, insertSkippingDuplicates, isMysql, tableOf } from "../../import/sql";
 import { CustomerType, SegmentKind } from "./types";
 
 /**
@@ -435,13 +435,10 @@ export class DeferredRollups {
     if (ids.length === 0) return;
     await retryOnLockConflict(() =>
       inTransaction(this.dataSource, async (tx) => {
-        const pending = await lockPending(tx, ids);
-        if (pending.length === ids.length) {
-          await group.write(tx);
-          await deletePending(tx, ids);
-        } else {
-          await settlePending(tx, pending);
-        }
+        const pending = await takePending(tx, ids);
+        if (pending.length === ids.length) await group.write(tx);
+        // Some were settled meanwhile (see addToRollups): the rest are added from their rows.
+        else await addContributionsFromRows(tx, pending, 1);
       }),
     );
   }
@@ -482,6 +479,29 @@ async function lockPending(tx: EntityManager, ids: readonly number[]): Promise<n
     for (const row of rows) found.push(Number(row.feedbackId));
   }
   return found;
+}
+
+/**
+ * Those of `ids` still pending, their pending rows deleted (so locked until the transaction ends):
+ * one `DELETE … RETURNING` per chunk where the database has it, else a locking SELECT and a DELETE.
+ */
+async function takePending(tx: EntityManager, ids: readonly number[]): Promise<number[]> {
+  if (!canReturn(tx)) {
+    const pending = await lockPending(tx, ids);
+    await deletePending(tx, pending);
+    return pending;
+  }
+  const q = (name: string) => quote(tx, name);
+  const taken: number[] = [];
+  for (const chunk of chunks(ids)) {
+    const rows: { feedbackId: number }[] = await tx.query(
+      `DELETE FROM ${q(tableOf(tx, RollupPendingFeedback))} ` +
+        `WHERE ${q("feedbackId")} IN (${chunk.map(() => "?").join(", ")}) RETURNING ${q("feedbackId")}`,
+      [...chunk],
+    );
+    for (const row of rows) taken.push(Number(row.feedbackId));
+  }
+  return taken;
 }
 
 async function deletePending(tx: EntityManager, ids: readonly number[]): Promise<void> {

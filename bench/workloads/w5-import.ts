@@ -7,7 +7,7 @@ import { DataSource } from "typeorm";
 import { FeedbackSource, VerificationStatus } from "../../src/common/enums";
 import { inTransaction } from "../../src/db/transaction";
 import { Feedback, FeedbackScore } from "../../src/entity";
-import { DEFAULT_BATCH_SIZE, DEFAULT_MAPPING, DEFAULT_MYSQL_CONCURRENCY, importFeedback } from "../../src/import";
+import { DEFAULT_BATCH_SIZE, DEFAULT_MAPPING, DEFAULT_IMPORT_CONCURRENCY, importFeedback } from "../../src/import";
 import { compileDateFormat, parseDateCell } from "../../src/import/values";
 import { systemActor } from "../../src/service/system-actor";
 import {
@@ -36,7 +36,7 @@ import { BenchContext, Workload, WorkloadResult } from "../workload";
  * Each peer starts from the same freshly migrated database holding the same customers and tickets.
  * Options: --rows (default 1,000,000), --rounds (default 1; peers alternate, best round counts),
  * --batch-size (importer, default 1,000), --concurrency (importer batches written at once, default
- * DEFAULT_MYSQL_CONCURRENCY), --orm-sample, --keep (keep the database).
+ * DEFAULT_IMPORT_CONCURRENCY), --orm-sample, --keep (keep the database).
  * Targets: importer ≥ 0.7× the multi-row INSERTs, ≥ 15× per-row save.
  */
 
@@ -233,7 +233,7 @@ export const w5: Workload = {
     const rows = ctx.int("rows", 1_000_000);
     const ormSample = Math.min(ctx.int("orm-sample", 2_000), rows);
     const batchSize = ctx.int("batch-size", DEFAULT_BATCH_SIZE);
-    const concurrency = ctx.int("concurrency", DEFAULT_MYSQL_CONCURRENCY);
+    const concurrency = ctx.int("concurrency", DEFAULT_IMPORT_CONCURRENCY);
     const rounds = ctx.int("rounds", 1);
     const db = ctx.database;
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");

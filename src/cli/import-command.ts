@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DataSource } from "typeorm";
 import {
   DEFAULT_BATCH_SIZE,
-  DEFAULT_MYSQL_CONCURRENCY,
+  DEFAULT_IMPORT_CONCURRENCY,
   MAX_CONCURRENCY,
   ImportError,
   importCustomers,
@@ -76,7 +76,7 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
       );
       command.option(
         "--concurrency <n>",
-        `batches written at once on MySQL/MariaDB (default ${DEFAULT_MYSQL_CONCURRENCY}; SQLite writes one at a time)`,
+        `batches written at once on MariaDB (default ${DEFAULT_IMPORT_CONCURRENCY}; MySQL and SQLite write one at a time)`,
         parseConcurrency,
       );
     }

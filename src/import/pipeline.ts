@@ -5,6 +5,7 @@ import { retryOnLockConflict } from "../db/lock-conflict";
 import { inTransaction } from "../db/transaction";
 import type { ImportedFeedback } from "../service/intake-hooks";
 import { ImportError } from "./import-error";
+import { canReturnFrom } from "./sql";
 import { DEFAULT_MAPPING, ImportKind, ImportMapping, resolveColumns } from "./mapping";
 import { RejectReport, RowError } from "./report";
 import { compilePlan, ImportPlan, RowContext } from "./row-context";
@@ -13,12 +14,13 @@ import { ImportInput, openRowSource, TextEncoding } from "./row-source";
 export const DEFAULT_BATCH_SIZE = 1000;
 const MAX_BATCH_SIZE = 10_000;
 /**
- * Batches written at once on MySQL/MariaDB: while Node parses and formats one batch, the server
- * works on the others, on as many cores as it has. Three measured best on the two-core benchmark
- * machine (bench/results: W5; one at a time left both Node and MariaDB idle half the time).
- * SQLite serialises transactions, so one at a time there.
+ * Batches written at once on MariaDB: while Node parses and formats one batch, the server works on
+ * the others, on as many cores as it has. Three measured best on the two-core benchmark machine
+ * (bench/results: W5; one at a time left both Node and MariaDB idle half the time). SQLite
+ * serialises transactions, and on MySQL the feedback import cannot tell its rows from a concurrent
+ * batch's (no INSERT … RETURNING), so one at a time there.
  */
-export const DEFAULT_MYSQL_CONCURRENCY = 3;
+export const DEFAULT_IMPORT_CONCURRENCY = 3;
 export const MAX_CONCURRENCY = 8;
 const ERROR_SAMPLE = 100;
 
@@ -28,8 +30,8 @@ export interface ImportOptions {
   /** Rows per transaction, default 1,000. */
   batchSize?: number;
   /**
-   * Batches written at once, each in its own transaction on its own connection (MySQL/MariaDB;
-   * SQLite writes one at a time whatever this says). Default DEFAULT_MYSQL_CONCURRENCY.
+   * Batches written at once, each in its own transaction on its own connection (MariaDB; MySQL
+   * and SQLite write one at a time whatever this says). Default DEFAULT_IMPORT_CONCURRENCY.
    */
   concurrency?: number;
   /**
@@ -110,7 +112,7 @@ export interface ImportHandler<T extends { row: number }> {
   concurrent?: boolean;
   /**
    * Writes one batch inside its transaction; looks things up per batch, never per row. The
-   * transaction is READ COMMITTED on MySQL: each statement sees what other batches and imports
+   * transaction is READ COMMITTED on MariaDB: each statement sees what other batches and imports
    * have committed, such as the customer an INSERT that skipped a duplicate code has just waited
    * for. It runs again from the start when it loses a deadlock. When `concurrent`, batches are
    * written at once, so `write` keeps what it finds in its own variables and shares with the next
@@ -147,7 +149,7 @@ export async function runImport<T extends { row: number }>(
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new ImportError(`batch size must be an integer from 1 to ${MAX_BATCH_SIZE}`);
   }
-  const requested = options.concurrency ?? DEFAULT_MYSQL_CONCURRENCY;
+  const requested = options.concurrency ?? DEFAULT_IMPORT_CONCURRENCY;
   if (!Number.isInteger(requested) || requested < 1 || requested > MAX_CONCURRENCY) {
     throw new ImportError(`concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
   }
@@ -174,13 +176,18 @@ export async function runImport<T extends { row: number }>(
     handler = await makeHandler(dataSource, plan, options);
     const batchHandler = handler;
     const concurrency = handler.concurrent && dataSource.options.type !== "better-sqlite3" ? requested : 1;
+    // READ COMMITTED where INSERT … RETURNING tells a batch's own rows from others' (MariaDB): each
+    // statement then sees what other batches and imports committed. MySQL's importers find the
+    // rows they inserted by reading them back, which needs REPEATABLE READ's snapshot, so that a
+    // row another import committed meanwhile does not read as theirs.
+    const isolation = canReturnFrom(dataSource) ? "READ COMMITTED" : undefined;
     const rejects = new RejectReport(options.report?.file ?? null, !options.report?.onlyIfRejected);
     report = rejects;
 
     const writeBatch = async (rows: T[], errors: RowError[]): Promise<WrittenBatch> => {
       if (rows.length === 0) return { outcome: null, errors };
       const outcome = await retryOnLockConflict(() =>
-        inTransaction(dataSource, (tx) => batchHandler.write(tx, rows), "READ COMMITTED"),
+        inTransaction(dataSource, (tx) => batchHandler.write(tx, rows), isolation),
       );
       await outcome.afterCommit?.();
       return { outcome, errors: [...errors, ...outcome.rejected] };

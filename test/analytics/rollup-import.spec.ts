@@ -4,20 +4,18 @@ import path from "node:path";
 import { VerificationStatus } from "../../src/common/enums";
 import { inTransaction } from "../../src/db/transaction";
 import { Feedback, RollupPendingFeedback, RollupResponse } from "../../src/entity";
-import { importCustomers, importFeedback, importTickets } from "../../src/import";
+import { importFeedback } from "../../src/import";
 import { applyPendingRollups, DeferredRollups, rebuildRollups, snapshotSegments } from "../../src/service/analytics/rollups";
 import { AnalyticsQuery, CustomerType, GROUPING_KINDS } from "../../src/service/analytics/types";
 import {
-  CUSTOMER_HEADERS,
   FEEDBACK_HEADERS,
   FeedbackExportTally,
   feedbackRows,
   makeCustomers,
-  TICKET_HEADERS,
   ticketCode,
-  ticketRows,
   writeCsv,
 } from "../import/survey-export";
+import { importReferenceData } from "../import/reference-data";
 import { createWorld, startTestApp, TestApp, World } from "../support/test-app";
 
 /**
@@ -56,6 +54,15 @@ describe("rollups kept by bulk import", () => {
     }
   };
 
+  /** A quality specialist marks the feedback INVALID (a duplicate answer). */
+  const invalidate = (feedbackId: number) =>
+    app.services.feedback.setVerification(
+      { id: Number(w.quality.id), roles: ["QUALITY_SPECIALIST"], departmentId: null },
+      feedbackId,
+      VerificationStatus.INVALID,
+      "重复答卷",
+    );
+
   const exportFile = (name: string, rows: number, seed: number, firstResponseId: number, tally: FeedbackExportTally) => {
     const file = path.join(dir, name);
     writeCsv(
@@ -74,12 +81,7 @@ describe("rollups kept by bulk import", () => {
     app.clock.set(NOW);
     w = await createWorld(app);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qloop-rollup-import-"));
-    const customersFile = path.join(dir, "customers.csv");
-    writeCsv(customersFile, CUSTOMER_HEADERS, customers.slice(0, 300).map((c) => [c.code, c.name, c.phone, c.region]));
-    const ticketsFile = path.join(dir, "tickets.csv");
-    writeCsv(ticketsFile, TICKET_HEADERS, ticketRows(tickets, FROM));
-    await importCustomers(app.dataSource, customersFile);
-    await importTickets(app.dataSource, ticketsFile);
+    await importReferenceData(app.dataSource, dir, customers.slice(0, 300), tickets, FROM);
   });
 
   afterAll(async () => {
@@ -153,12 +155,7 @@ describe("rollups kept by bulk import", () => {
     const feedback = await app.dataSource.getRepository(Feedback).findOneOrFail({ where: {}, order: { id: "ASC" } });
     const month = feedback.receivedDay!.slice(0, 7);
     const before = await app.services.analytics.analyse({ period: { month } });
-    await app.services.feedback.setVerification(
-      { id: Number(w.quality.id), roles: ["QUALITY_SPECIALIST"], departmentId: null },
-      feedback.id,
-      VerificationStatus.INVALID,
-      "重复答卷",
-    );
+    await invalidate(feedback.id);
     const after = await app.services.analytics.analyse({ period: { month } });
     expect(after.responses).toBe(before.responses - 1);
     expect(after).toEqual({ ...(await app.services.analytics.directAnalyse({ period: { month } })), source: "ROLLUP" });
@@ -201,12 +198,7 @@ describe("rollups kept by bulk import", () => {
       flush.mockRestore();
       expect(await pending()).toBe(300);
       const feedback = await app.dataSource.getRepository(Feedback).findOneOrFail({ where: {}, order: { id: "DESC" } });
-      await app.services.feedback.setVerification(
-        { id: Number(w.quality.id), roles: ["QUALITY_SPECIALIST"], departmentId: null },
-        feedback.id,
-        VerificationStatus.INVALID,
-        "重复答卷",
-      );
+      await invalidate(feedback.id);
       // Added from its rows, then subtracted: the invalid answer counts nowhere, the others wait.
       expect(await pending()).toBe(299);
       expect(await inTransaction(app.dataSource, (tx) => applyPendingRollups(tx))).toBe(299);
@@ -230,12 +222,7 @@ describe("rollups kept by bulk import", () => {
     flush.mockRestore();
     expect(await app.dataSource.getRepository(RollupPendingFeedback).count()).toBe(400);
     const feedback = await app.dataSource.getRepository(Feedback).findOneOrFail({ where: {}, order: { id: "DESC" } });
-    await app.services.feedback.setVerification(
-      { id: Number(w.quality.id), roles: ["QUALITY_SPECIALIST"], departmentId: null },
-      feedback.id,
-      VerificationStatus.INVALID,
-      "重复答卷",
-    );
+    await invalidate(feedback.id);
     expect(await app.dataSource.getRepository(RollupPendingFeedback).count()).toBe(399);
 
     await heldFlush!();

@@ -3,19 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { Customer, Feedback, FeedbackScore } from "../../src/entity";
-import { importCustomers, importFeedback, importTickets } from "../../src/import";
+import { importFeedback } from "../../src/import";
 import { ImportError } from "../../src/import/import-error";
 import { startTestApp, TestApp } from "../support/test-app";
+import { importReferenceData } from "./reference-data";
 import {
   chinaTime,
-  CUSTOMER_HEADERS,
   FEEDBACK_HEADERS,
   FeedbackExportTally,
   feedbackRows,
   makeCustomers,
-  TICKET_HEADERS,
   ticketCode,
-  ticketRows,
   writeCsv,
 } from "./survey-export";
 
@@ -46,12 +44,7 @@ describe("feedback batches written at the same time", () => {
     app = await startTestApp();
     app.clock.set(NOW);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qloop-import-concurrency-"));
-    const customersFile = path.join(dir, "customers.csv");
-    writeCsv(customersFile, CUSTOMER_HEADERS, customers.slice(0, KNOWN_CUSTOMERS).map((c) => [c.code, c.name, c.phone, c.region]));
-    const ticketsFile = path.join(dir, "tickets.csv");
-    writeCsv(ticketsFile, TICKET_HEADERS, ticketRows(tickets, FROM));
-    await importCustomers(app.dataSource, customersFile);
-    await importTickets(app.dataSource, ticketsFile);
+    await importReferenceData(app.dataSource, dir, customers.slice(0, KNOWN_CUSTOMERS), tickets, FROM);
   });
 
   afterAll(async () => {

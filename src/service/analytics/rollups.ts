@@ -105,7 +105,7 @@ export async function addToRollups(tx: EntityManager, ids: readonly number[], si
   // Imported feedback whose contribution an import still holds in memory: added now, from its rows
   // as imported, so what follows is a change to a counted feedback (and the import's flush, seeing
   // it settled, adds its group from the database instead).
-  await settlePending(tx, await lockPending(tx, ids));
+  await settlePending(tx, ids);
   await addContributionsFromRows(tx, ids, sign);
 }
 
@@ -457,13 +457,10 @@ export async function applyPendingRollups(tx: EntityManager, before?: Date): Pro
   const rows: { feedbackId: number }[] = before
     ? await tx.query(`SELECT ${q("feedbackId")} FROM ${table} WHERE ${q("createdAt")} < ?`, [dateParam(tx, RollupPendingFeedback, "createdAt")(before)])
     : await tx.query(`SELECT ${q("feedbackId")} FROM ${table}`);
-  if (rows.length === 0) return 0;
-  const pending = await lockPending(
+  return settlePending(
     tx,
     rows.map((row) => Number(row.feedbackId)),
   );
-  await settlePending(tx, pending);
-  return pending.length;
 }
 
 /** Those of `ids` still pending, locked until the transaction ends. */
@@ -515,14 +512,14 @@ async function deletePending(tx: EntityManager, ids: readonly number[]): Promise
 }
 
 /**
- * Adds pending feedback (locked by the caller) from the database and deletes its pending rows.
- * Added whatever its verification status: it is settled before any change to it, so its rows
- * read as imported, and the change that invalidates it subtracts after this adds.
+ * Takes those of `ids` still pending (takePending) and adds them from the database; returns how
+ * many. Added whatever its verification status: pending feedback is settled before any change to
+ * it, so its rows read as imported, and the change that invalidates it subtracts after this adds.
  */
-async function settlePending(tx: EntityManager, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await addContributionsFromRows(tx, ids, 1);
-  await deletePending(tx, ids);
+async function settlePending(tx: EntityManager, ids: readonly number[]): Promise<number> {
+  const pending = await takePending(tx, ids);
+  await addContributionsFromRows(tx, pending, 1);
+  return pending.length;
 }
 
 function compareKeys(a: (string | number)[], b: (string | number)[], length: number): number {

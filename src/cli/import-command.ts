@@ -4,6 +4,7 @@ import { DataSource } from "typeorm";
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_IMPORT_CONCURRENCY,
+  MAX_BATCH_SIZE,
   MAX_CONCURRENCY,
   ImportError,
   importCustomers,
@@ -57,7 +58,7 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
         "--report <file>",
         "write rejected rows (row, column, field, value, reason) here; default <file>.rejected.csv when any",
       )
-      .option("--batch-size <n>", "rows per transaction", parseBatchSize, DEFAULT_BATCH_SIZE)
+      .option("--batch-size <n>", "rows per transaction", integerUpTo(MAX_BATCH_SIZE), DEFAULT_BATCH_SIZE)
       .addOption(
         new Option("--encoding <encoding>", "text encoding of a CSV").choices(["auto", "utf-8", "gb18030"]).default("auto"),
       )
@@ -77,7 +78,7 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
       command.option(
         "--concurrency <n>",
         `batches written at once on MariaDB (default ${DEFAULT_IMPORT_CONCURRENCY}; MySQL and SQLite write one at a time)`,
-        parseConcurrency,
+        integerUpTo(MAX_CONCURRENCY),
       );
     }
     command.action(async (file: string, options: ImportCommandOptions) => {
@@ -113,18 +114,13 @@ export function registerImportCommands(program: Command, withDatabase: OpenDatab
   }
 }
 
-function parseBatchSize(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError("must be an integer from 1 to 10000");
-  return n;
-}
-
-function parseConcurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
-    throw new InvalidArgumentError(`must be an integer from 1 to ${MAX_CONCURRENCY}`);
-  }
-  return n;
+/** A commander parser of an integer option from 1 to `max`, as the importer takes it. */
+function integerUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be an integer from 1 to ${max}`);
+    return n;
+  };
 }
 
 function defaultReportFile(file: string): string {

@@ -5,7 +5,7 @@ export { importCustomers } from "./customer-importer";
 export { ImportError } from "./import-error";
 export { DEFAULT_MAPPING, IMPORT_FIELDS, loadMapping, parseMapping } from "./mapping";
 export type { ImportField, ImportKind, ImportMapping } from "./mapping";
-export { DEFAULT_BATCH_SIZE, DEFAULT_IMPORT_CONCURRENCY, MAX_CONCURRENCY } from "./pipeline";
+export { DEFAULT_BATCH_SIZE, DEFAULT_IMPORT_CONCURRENCY, MAX_BATCH_SIZE, MAX_CONCURRENCY } from "./pipeline";
 export type { ImportOptions, ImportProgress, ImportSummary } from "./pipeline";
 export { progressDisplay } from "./progress-bar";
 export type { RowError } from "./report";

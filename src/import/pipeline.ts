@@ -12,7 +12,7 @@ import { compilePlan, ImportPlan, RowContext } from "./row-context";
 import { ImportInput, openRowSource, TextEncoding } from "./row-source";
 
 export const DEFAULT_BATCH_SIZE = 1000;
-const MAX_BATCH_SIZE = 10_000;
+export const MAX_BATCH_SIZE = 10_000;
 /**
  * Batches written at once on MariaDB: while Node parses and formats one batch, the server works on
  * the others, on as many cores as it has. Three measured best on the two-core benchmark machine
